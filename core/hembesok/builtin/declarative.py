@@ -1,0 +1,184 @@
+"""The declarative default: eligibility and visit schedules read from the program file.
+
+Registered by the plugin manager like any other plugin; `trylast` lets an
+installed plugin answer first for its own program.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pluggy
+
+from hembesok import ages
+from hembesok.case import Case
+from hembesok.conditions import Trace
+from hembesok.plan import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, Decision, PlannedVisit, Reason
+from hembesok.program import Program, Visit
+from hembesok.texts import describe_rule
+from hembesok.truth import Truth, all_of
+
+hookimpl = pluggy.HookimplMarker("hembesok")
+
+_STATUS = {Truth.TRUE: ELIGIBLE, Truth.FALSE: NOT_ELIGIBLE, Truth.UNKNOWN: UNDETERMINED}
+
+
+@hookimpl(trylast=True)
+def hembesok_case_facts(case: Case, as_of: dt.date) -> Mapping[str, Any] | None:
+    birth = case.birth_date
+    return {
+        "child.age_days": ages.age_in_days(birth, as_of),
+        "child.age_months": ages.completed_months(birth, as_of),
+    }
+
+
+@hookimpl(trylast=True)
+def hembesok_eligibility(program: Program, case: Case, as_of: dt.date) -> Decision:
+    reasons: list[Reason] = []
+    missing: list[str] = []
+    truths: list[Truth] = []
+
+    if program.sites is not None:
+        truth, reason = _site_reason(program, case)
+        truths.append(truth)
+        reasons.append(reason)
+        if truth is Truth.UNKNOWN:
+            missing.append(program.sites.match)
+
+    validity = _validity_reason(program, case)
+    if validity is not None:
+        truths.append(validity.truth)
+        reasons.append(validity)
+
+    trace = program.eligibility.explain(case.facts, as_of)
+    truths.append(trace.truth)
+    parts = trace.children if trace.kind == "all" and "label" not in trace.spec else (trace,)
+    reasons.extend(_rule_reason(part) for part in parts)
+    for name in trace.missing_facts():
+        if name not in missing:
+            missing.append(name)
+
+    truth = all_of(truths)
+    enrolment = max(case.birth_date, case.moved_in_on or case.birth_date)
+    return Decision(
+        status=_STATUS[truth],
+        reasons=tuple(reasons),
+        missing_facts=tuple(missing) if truth is Truth.UNKNOWN else (),
+        trace=trace,
+        enrolment_date=enrolment,
+        declined=program.id in case.declined,
+    )
+
+
+def _rule_reason(trace: Trace) -> Reason:
+    text = {lang: describe_rule(trace, lang) for lang in ("sv", "en")}
+    facts = tuple(sorted(_facts_in(trace)))
+    return Reason(trace.path, trace.truth, text, facts)
+
+
+def _facts_in(trace: Trace) -> set[str]:
+    found = {trace.fact} if trace.fact else set()
+    for child in trace.children:
+        found |= _facts_in(child)
+    return found
+
+
+def _site_reason(program: Program, case: Case) -> tuple[Truth, Reason]:
+    sites = program.sites
+    assert sites is not None
+    fact = sites.match
+    value = case.facts.get(fact)
+    label = {"listed_bvc": ("BVC", "BVC"), "municipality": ("kommun", "municipality"), "area": ("område", "area")}[fact]
+    if value is None:
+        return Truth.UNKNOWN, Reason("$.sites", Truth.UNKNOWN, {
+            "sv": f"Uppgift om {label[0]} saknas; programmet gäller vissa {label[0]}-enheter.",
+            "en": f"No {label[1]} given; the programme runs at certain sites only.",
+        }, (fact,))
+    site = sites.find(value)
+    if site is None:
+        names = ", ".join(s.name for s in sites.sites if not s.planned)
+        return Truth.FALSE, Reason("$.sites", Truth.FALSE, {
+            "sv": f"{value} ingår inte i programmet (deltagande: {names}).",
+            "en": f"{value} does not take part in the programme (taking part: {names}).",
+        }, (fact,))
+    birth = case.birth_date
+    if site.planned:
+        return Truth.FALSE, Reason("$.sites", Truth.FALSE, {
+            "sv": f"{site.name} är planerad men har inte startat programmet.",
+            "en": f"{site.name} is planned but has not started the programme.",
+        }, (fact,))
+    if site.start is not None and birth < site.start:
+        return Truth.FALSE, Reason("$.sites", Truth.FALSE, {
+            "sv": f"{site.name} startade programmet {site.start.isoformat()}, efter barnets födelse.",
+            "en": f"{site.name} started the programme on {site.start.isoformat()}, after the child was born.",
+        }, (fact, "child.birth_date"))
+    if site.end is not None and birth > site.end:
+        return Truth.FALSE, Reason("$.sites", Truth.FALSE, {
+            "sv": f"{site.name} avslutade programmet {site.end.isoformat()}, före barnets födelse.",
+            "en": f"{site.name} ended the programme on {site.end.isoformat()}, before the child was born.",
+        }, (fact, "child.birth_date"))
+    since = f" sedan {site.start.isoformat()}" if site.start else ""
+    since_en = f" since {site.start.isoformat()}" if site.start else ""
+    return Truth.TRUE, Reason("$.sites", Truth.TRUE, {
+        "sv": f"{site.name} ingår i programmet{since}.",
+        "en": f"{site.name} takes part in the programme{since_en}.",
+    }, (fact,))
+
+
+def _validity_reason(program: Program, case: Case) -> Reason | None:
+    birth = case.birth_date
+    if program.valid_from is not None and birth < program.valid_from:
+        return Reason("$.valid_from", Truth.FALSE, {
+            "sv": f"Programmet gäller barn födda från {program.valid_from.isoformat()}.",
+            "en": f"The programme applies to children born on or after {program.valid_from.isoformat()}.",
+        }, ("child.birth_date",))
+    if program.valid_to is not None and birth > program.valid_to:
+        return Reason("$.valid_to", Truth.FALSE, {
+            "sv": f"Programmet gäller barn födda till och med {program.valid_to.isoformat()}.",
+            "en": f"The programme applies to children born on or before {program.valid_to.isoformat()}.",
+        }, ("child.birth_date",))
+    return None
+
+
+@hookimpl(trylast=True)
+def hembesok_visit_schedule(
+    program: Program, case: Case, decision: Decision, as_of: dt.date
+) -> Sequence[PlannedVisit]:
+    if decision.status == NOT_ELIGIBLE:
+        return ()
+    done = {v.visit: v.date for v in case.visits_done if v.program == program.id}
+    enrolment = decision.enrolment_date or case.birth_date
+    return tuple(
+        plan_visit(visit, case.birth_date, as_of, done.get(visit.id), enrolment, decision.declined)
+        for visit in program.schedule
+    )
+
+
+def plan_visit(
+    visit: Visit,
+    birth: dt.date,
+    as_of: dt.date,
+    done_on: dt.date | None,
+    enrolment: dt.date,
+    declined: bool = False,
+) -> PlannedVisit:
+    """One visit's dates and status on `as_of`: see docs/dates.md for the rules."""
+    target = ages.add(birth, visit.age)
+    window = ages.window_around(target, visit.before, visit.after)
+    if done_on is not None:
+        status = "done"
+    elif declined:
+        status = "declined"
+    elif window.end < enrolment:
+        status = "not_offered"
+    elif as_of < window.start:
+        status = "upcoming"
+    elif as_of <= target:
+        status = "due"
+    elif as_of <= window.end:
+        status = "overdue"
+    else:
+        status = "missed"
+    return PlannedVisit(visit, target, window, status, done_on)

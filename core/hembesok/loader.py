@@ -1,0 +1,99 @@
+"""Loading program and case documents: parse safely, validate, compile, or say where it is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from hembesok import problems as P
+from hembesok.case import Case
+from hembesok.documents import Document, DocumentError, Position, load_file, load_text
+from hembesok.program import Program
+
+
+def read_document(source: str | Path | Traversable) -> Document:
+    """A file path, or a packaged resource (a plugin's program.yaml)."""
+    if isinstance(source, str | Path):
+        return load_file(source)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(str(source), Position(1, 1), f"cannot read: {type(exc).__name__}") from None
+    return load_text(text, str(source))
+
+
+def program_problems(doc: Document) -> list[P.Problem]:
+    """Schema problems plus the checks a schema cannot express."""
+    found = P.validate(doc, "program", redact=False)
+    if found or not isinstance(doc.data, Mapping):
+        return found
+    return P.sort_problems(found + _program_semantics(doc))
+
+
+def _program_semantics(doc: Document) -> list[P.Problem]:
+    data = doc.data
+    out: list[P.Problem] = []
+    ids: dict[str, int] = {}
+    for i, visit in enumerate(data["schedule"]):
+        if visit["id"] in ids:
+            out.append(P.problem_at(doc, ("schedule", i, "id"), f"visit id '{visit['id']}' is used twice (first at schedule[{ids[visit['id']]}])"))
+        ids.setdefault(visit["id"], i)
+    if "valid_from" in data and "valid_to" in data and data["valid_to"] < data["valid_from"]:
+        out.append(P.problem_at(doc, ("valid_to",), "must not be before valid_from"))
+    for i, site in enumerate(data.get("sites", {}).get("list", ())):
+        if "start" in site and "end" in site and site["end"] < site["start"]:
+            out.append(P.problem_at(doc, ("sites", "list", i, "end"), "must not be before the site's start"))
+    for i, rep in enumerate(data.get("replaces", ())):
+        if "by" in rep and rep["by"] not in ids:
+            out.append(P.problem_at(doc, ("replaces", i, "by"), f"names no visit of this program; visits are: {', '.join(ids)}"))
+    for i, example in enumerate(data.get("examples", ())):
+        for visit_id in example["expect"].get("visits", {}):
+            if visit_id not in ids:
+                out.append(P.problem_at(doc, ("examples", i, "expect", "visits", visit_id), f"names no visit of this program; visits are: {', '.join(ids)}", key=True))
+    return out
+
+
+def load_program(source: str | Path | Traversable, distribution: str = "") -> Program:
+    """Read, validate and compile one program file; raise InvalidDocument with every problem."""
+    try:
+        doc = read_document(source)
+    except DocumentError as exc:
+        raise P.InvalidDocument([P.from_document_error(exc)]) from None
+    found = program_problems(doc)
+    if any(p.severity == "error" for p in found):
+        raise P.InvalidDocument(found)
+    return Program.compile(doc.data, source=doc.path, distribution=distribution)
+
+
+def case_problems(doc: Document, as_of: dt.date | None = None) -> list[P.Problem]:
+    """Schema problems of a case (values never quoted) and its dates against `as_of`."""
+    found = P.validate(doc, "case", redact=True)
+    if found or not isinstance(doc.data, Mapping):
+        return found
+    return _case_dates(doc, doc.data, (), as_of)
+
+
+def _case_dates(doc: Document, data: Mapping[str, Any], base: tuple[str | int, ...], as_of: dt.date | None) -> list[P.Problem]:
+    out = []
+    birth = dt.date.fromisoformat(data["child"]["birth_date"])
+    if as_of is not None and birth > as_of:
+        out.append(P.problem_at(doc, (*base, "child", "birth_date"), "is after the as-of date: a plan needs a child born on or before it"))
+    for i, visit in enumerate(data.get("visits_done", ())):
+        day = dt.date.fromisoformat(visit["date"])
+        if day < birth:
+            out.append(P.problem_at(doc, (*base, "visits_done", i, "date"), "is before the child's birth date"))
+        elif as_of is not None and day > as_of:
+            out.append(P.problem_at(doc, (*base, "visits_done", i, "date"), "is after the as-of date: a visit cannot be done in the future"))
+    if "moved_in_on" in data and dt.date.fromisoformat(data["moved_in_on"]) < birth:
+        out.append(P.problem_at(doc, (*base, "moved_in_on"), "is before the child's birth date; leave it out when the family lived there at the birth"))
+    return out
+
+
+def load_case(doc: Document, as_of: dt.date | None = None) -> Case:
+    found = case_problems(doc, as_of)
+    if found:
+        raise P.InvalidDocument(found)
+    return Case.from_dict(doc.data)
