@@ -71,23 +71,38 @@ def load_program(source: str | Path | Traversable, distribution: str = "") -> Pr
 def case_problems(doc: Document, as_of: dt.date | None = None) -> list[P.Problem]:
     """Schema problems of a case (values never quoted) and its dates against `as_of`."""
     found = P.validate(doc, "case", redact=True)
-    if found or not isinstance(doc.data, Mapping):
-        return found
-    return _case_dates(doc, doc.data, (), as_of)
+    if isinstance(doc.data, Mapping):
+        found += _case_dates(doc, doc.data, (), as_of)
+    return P.sort_problems(found)
+
+
+def _iso(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _case_dates(doc: Document, data: Mapping[str, Any], base: tuple[str | int, ...], as_of: dt.date | None) -> list[P.Problem]:
+    """Date checks a schema cannot make; parts the schema already rejected are skipped."""
     out = []
-    birth = dt.date.fromisoformat(data["child"]["birth_date"])
+    child = data.get("child")
+    birth = _iso(child.get("birth_date")) if isinstance(child, Mapping) else None
+    if birth is None:
+        return out
     if as_of is not None and birth > as_of:
         out.append(P.problem_at(doc, (*base, "child", "birth_date"), "is after the as-of date: a plan needs a child born on or before it"))
-    for i, visit in enumerate(data.get("visits_done", ())):
-        day = dt.date.fromisoformat(visit["date"])
+    visits = data.get("visits_done")
+    for i, visit in enumerate(visits if isinstance(visits, list) else ()):
+        day = _iso(visit.get("date")) if isinstance(visit, Mapping) else None
+        if day is None:
+            continue
         if day < birth:
             out.append(P.problem_at(doc, (*base, "visits_done", i, "date"), "is before the child's birth date"))
         elif as_of is not None and day > as_of:
             out.append(P.problem_at(doc, (*base, "visits_done", i, "date"), "is after the as-of date: a visit cannot be done in the future"))
-    if "moved_in_on" in data and dt.date.fromisoformat(data["moved_in_on"]) < birth:
+    moved = _iso(data.get("moved_in_on"))
+    if moved is not None and moved < birth:
         out.append(P.problem_at(doc, (*base, "moved_in_on"), "is before the child's birth date; leave it out when the family lived there at the birth"))
     return out
 

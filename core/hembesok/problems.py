@@ -204,24 +204,24 @@ def _article(word: str) -> str:
 
 
 def _schema_location(schema_name: str, error: ValidationError) -> str:
-    """The schema path as a reader can find it: restarted at the last $ref followed."""
-    base = schemas.schema_id(schema_name)
+    """The schema path as a reader can find it, restarted at the last $ref followed.
+
+    jsonschema leaves `$ref` hops out of `schema_path`, so the walk follows a node's
+    `$ref` whenever the next step is not found in the node itself.
+    """
+    uri = schemas.schema_id(schema_name)
     root: Any = schemas.schema(schema_name)
     node: Any = root
-    uri, parts = base, []
+    parts: list[str] = []
     for token in error.schema_path:
-        if token == "$ref" and isinstance(node, Mapping):
-            ref = node["$ref"]
-            target_uri, _, fragment = ref.partition("#")
+        while isinstance(node, Mapping) and token not in node and "$ref" in node:
+            target_uri, _, fragment = node["$ref"].partition("#")
             if target_uri:
-                uri = target_uri
-                root = _schema_by_id(target_uri)
-            node = root
-            parts = []
+                uri, root = target_uri, _schema_by_id(target_uri)
+            node, parts = root, []
             for piece in (p for p in fragment.split("/") if p):
                 node = node[piece]
                 parts.append(piece)
-            continue
         try:
             node = node[token]
         except (KeyError, IndexError, TypeError):
