@@ -91,8 +91,8 @@ def validate(doc: Document, schema_name: str, *, redact: bool) -> list[Problem]:
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    unique = dict.fromkeys(problems)
-    return sorted(unique, key=lambda p: (p.file, p.severity != "error", p.line, p.column, p.path))
+    unique = {(p.file, p.path, p.message): p for p in reversed(list(problems))}  # first one wins
+    return sorted(unique.values(), key=lambda p: (p.file, p.severity != "error", p.line, p.column, p.path))
 
 
 def _without_derivatives(errors: list[ValidationError]) -> list[ValidationError]:
