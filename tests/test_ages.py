@@ -3,11 +3,10 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from hembesok import ages
 from hembesok.ages import Duration
+from hypothesis import given
+from hypothesis import strategies as st
 
 D = dt.date
 

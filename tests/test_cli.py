@@ -8,7 +8,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-
 from hembesok import cli, schema_store
 
 ROOT = Path(__file__).parents[1]
@@ -18,7 +17,9 @@ DATA = ROOT / "tests" / "data"
 
 
 def invoke(*args, input=None):
-    return CliRunner().invoke(cli.main, list(args), input=input, env={"HEMBESOK_DISABLED_PLUGINS": ""})
+    return CliRunner().invoke(
+        cli.main, list(args), input=input, env={"HEMBESOK_DISABLED_PLUGINS": ""}
+    )
 
 
 def test_plugins_lists_vaggeryd():
@@ -35,14 +36,18 @@ def test_programs_lists_vaggeryd():
 
 
 def test_plan_table_shows_three_joint_visits_with_dates_windows_and_statuses():
-    result = invoke("plan", EXAMPLE, "--as-of", "2026-05-04", "--program", "vaggeryd", "--lang", "en")
+    result = invoke(
+        "plan", EXAMPLE, "--as-of", "2026-05-04", "--program", "vaggeryd", "--lang", "en"
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     visits = [line for line in lines if "home visit" in line.lower() and "2026-" in line]
     assert len(visits) == 3
     assert "2026-03-24  2026-03-17 – 2026-03-31" in visits[0] and "done 2026-03-25" in visits[0]
     assert "2026-05-10  2026-04-26 – 2026-05-24" in visits[1] and visits[1].rstrip().endswith("due")
-    assert "2026-11-10  2026-10-10 – 2026-12-10" in visits[2] and visits[2].rstrip().endswith("upcoming")
+    assert "2026-11-10  2026-10-10 – 2026-12-10" in visits[2] and visits[2].rstrip().endswith(
+        "upcoming"
+    )
     assert all("BHV nurse, counsellor (family centre)" in v for v in visits)
 
 
@@ -50,14 +55,28 @@ def test_plan_json_validates_against_the_plan_schema():
     result = invoke("plan", EXAMPLE, "--as-of", "2026-05-04", "--format", "json")
     assert result.exit_code == 0
     plan = json.loads(result.output)
-    jsonschema.validate(plan, schema_store.schema("plan"), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    jsonschema.validate(
+        plan,
+        schema_store.schema("plan"),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
     vag = next(p for p in plan["programs"] if p["program"]["id"] == "vaggeryd")
     assert [v["status"] for v in vag["visits"]] == ["done", "due", "upcoming"]
 
 
 def test_plan_reads_standard_input():
     text = Path(EXAMPLE).read_text()
-    result = invoke("plan", "-", "--as-of", "2026-05-04", "--format", "json", "--program", "vaggeryd", input=text)
+    result = invoke(
+        "plan",
+        "-",
+        "--as-of",
+        "2026-05-04",
+        "--format",
+        "json",
+        "--program",
+        "vaggeryd",
+        input=text,
+    )
     assert json.loads(result.output)["programs"][0]["decision"]["status"] == "eligible"
 
 
@@ -74,14 +93,22 @@ def test_explain_in_swedish_and_english():
 def test_validate_bad_program_exit_1_with_three_located_errors():
     result = invoke("validate", str(DATA / "three-mistakes.yaml"))
     assert result.exit_code == 1
-    located = [line for line in result.output.splitlines() if line.startswith(str(DATA / "three-mistakes.yaml") + ":")]
+    located = [
+        line
+        for line in result.output.splitlines()
+        if line.startswith(str(DATA / "three-mistakes.yaml") + ":")
+    ]
     assert len(located) == 3
-    data = json.loads(invoke("validate", "--format", "json", str(DATA / "three-mistakes.yaml")).output)
+    data = json.loads(
+        invoke("validate", "--format", "json", str(DATA / "three-mistakes.yaml")).output
+    )
     assert data["valid"] is False and len(data["problems"]) == 3
 
 
 def test_validate_good_files_exit_0():
-    result = invoke("validate", str(ROOT / "plugins/vaggeryd/hembesok_vaggeryd/program.yaml"), EXAMPLE)
+    result = invoke(
+        "validate", str(ROOT / "plugins/vaggeryd/hembesok_vaggeryd/program.yaml"), EXAMPLE
+    )
     assert result.exit_code == 0
     assert "2 file(s) checked, 0 error(s): valid" in result.output
 
@@ -128,7 +155,12 @@ def test_internal_error_has_no_traceback_and_no_data(monkeypatch, capsys):
 
 def test_real_process_reports_json_syntax_error_without_traceback():
     exe = Path(sys.executable).with_name("hembesok")
-    proc = subprocess.run([str(exe), "plan", "-", "--as-of", "2026-05-04"], input='{"child": ', capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(exe), "plan", "-", "--as-of", "2026-05-04"],
+        input='{"child": ',
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1
     assert proc.stderr.startswith("-:1:11: $: JSON syntax error")
     assert "Traceback" not in proc.stderr

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-
 from hembesok.conditions import OPERATORS, compile_condition
 from hembesok.truth import Truth
 
@@ -50,15 +49,32 @@ def test_operators(spec, value, expected):
 
 
 def test_every_operator_is_tested_above():
-    tested = {"equals", "not_equals", "in", "at_least", "at_most", "greater_than", "less_than",
-              "on_or_after", "on_or_before", "before", "after", "exists"}
+    tested = {
+        "equals",
+        "not_equals",
+        "in",
+        "at_least",
+        "at_most",
+        "greater_than",
+        "less_than",
+        "on_or_after",
+        "on_or_before",
+        "before",
+        "after",
+        "exists",
+    }
     assert set(OPERATORS) == tested
 
 
 @pytest.mark.parametrize("op", [o for o in OPERATORS if o != "exists"])
 def test_missing_fact_is_unknown_for_every_operator(op):
-    operand = {"in": ["A"], "on_or_after": "2020-01-01", "on_or_before": "2020-01-01",
-               "before": "2020-01-01", "after": "2020-01-01"}.get(op, 1)
+    operand = {
+        "in": ["A"],
+        "on_or_after": "2020-01-01",
+        "on_or_before": "2020-01-01",
+        "before": "2020-01-01",
+        "after": "2020-01-01",
+    }.get(op, 1)
     assert run({"fact": "m", op: operand}) is U
 
 
@@ -74,15 +90,26 @@ def test_age_at_as_of_and_at_a_fact():
     assert run(spec, **{"child.birth_date": dt.date(2024, 12, 1)}) is F  # 18 months on 1 June 2026
     assert run(spec) is U
     on = {"age": {"on": "moved_in_on", "under": {"months": 5}}}
-    assert run(on, **{"child.birth_date": dt.date(2026, 1, 1), "moved_in_on": dt.date(2026, 6, 1)}) is F
-    assert run(on, **{"child.birth_date": dt.date(2026, 1, 1), "moved_in_on": dt.date(2026, 5, 31)}) is T
+    assert (
+        run(on, **{"child.birth_date": dt.date(2026, 1, 1), "moved_in_on": dt.date(2026, 6, 1)})
+        is F
+    )
+    assert (
+        run(on, **{"child.birth_date": dt.date(2026, 1, 1), "moved_in_on": dt.date(2026, 5, 31)})
+        is T
+    )
     assert run(on, **{"child.birth_date": dt.date(2026, 1, 1)}) is U
 
 
 TREE = {
     "all": [
         {"fact": "municipality", "equals": "Nässjö"},
-        {"any": [{"fact": "first_child.in_municipality", "equals": True}, {"fact": "needs_support", "equals": True}]},
+        {
+            "any": [
+                {"fact": "first_child.in_municipality", "equals": True},
+                {"fact": "needs_support", "equals": True},
+            ]
+        },
     ]
 }
 
@@ -116,4 +143,8 @@ def test_trace_paths_point_into_the_program_file():
 
 
 def test_facts_used_are_collected_at_compile_time():
-    assert compile_condition(TREE).facts_used == {"municipality", "first_child.in_municipality", "needs_support"}
+    assert compile_condition(TREE).facts_used == {
+        "municipality",
+        "first_child.in_municipality",
+        "needs_support",
+    }

@@ -1,7 +1,6 @@
 """Safe loading with positions: YAML and JSON, dates kept as strings, no code executed."""
 
 import pytest
-
 from hembesok.documents import DocumentError, Position, load_text, parse_json, parse_yaml
 
 
@@ -40,7 +39,9 @@ def test_yaml_syntax_error_is_located():
 
 def test_json_syntax_error_is_located_without_content():
     with pytest.raises(DocumentError) as info:
-        parse_json('{\n  "child": {"birth_date": "2026-01-01"},\n  "secret": 19800101\n  "x": 1}', "c.json")
+        parse_json(
+            '{\n  "child": {"birth_date": "2026-01-01"},\n  "secret": 19800101\n  "x": 1}', "c.json"
+        )
     assert info.value.position.line == 4
     assert "19800101" not in str(info.value)
 

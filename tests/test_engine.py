@@ -7,9 +7,7 @@ from pathlib import Path
 import hembesok_vaggeryd
 import jsonschema
 import pytest
-
-from hembesok import Case, Engine
-from hembesok import schema_store
+from hembesok import Case, Engine, schema_store
 from hembesok.program import canonical_hash
 
 CORE = Path(__file__).parents[1] / "core" / "hembesok"
@@ -21,7 +19,11 @@ def engine():
     return Engine.from_modules([hembesok_vaggeryd])
 
 
-CASE = {"child": {"birth_date": "2026-03-10"}, "municipality": "Vaggeryd", "first_child": {"either_parent": True}}
+CASE = {
+    "child": {"birth_date": "2026-03-10"},
+    "municipality": "Vaggeryd",
+    "first_child": {"either_parent": True},
+}
 
 
 def statuses(engine, case, as_of):
@@ -59,26 +61,42 @@ def test_newborn_status_through_its_window(engine, as_of, expected):
 
 
 def test_done_wins_over_any_date(engine):
-    case = {**CASE, "visits_done": [{"program": "vaggeryd", "visit": "newborn", "date": "2026-04-15"}]}
+    case = {
+        **CASE,
+        "visits_done": [{"program": "vaggeryd", "visit": "newborn", "date": "2026-04-15"}],
+    }
     assert statuses(engine, case, D(2026, 5, 1))["newborn"] == "done"
 
 
 def test_visit_of_another_program_does_not_count(engine):
-    case = {**CASE, "visits_done": [{"program": "rikshandboken", "visit": "newborn", "date": "2026-03-20"}]}
+    case = {
+        **CASE,
+        "visits_done": [{"program": "rikshandboken", "visit": "newborn", "date": "2026-03-20"}],
+    }
     assert statuses(engine, case, D(2026, 5, 1))["newborn"] == "missed"
 
 
 def test_not_eligible_has_no_visits_and_undetermined_has_provisional_ones(engine):
-    no = engine.evaluate(Case.from_dict({**CASE, "first_child": {"either_parent": False}}), D(2026, 5, 4))
+    no = engine.evaluate(
+        Case.from_dict({**CASE, "first_child": {"either_parent": False}}), D(2026, 5, 4)
+    )
     assert no.program("vaggeryd").visits == ()
-    maybe = engine.evaluate(Case.from_dict({**CASE, "first_child": {}}), D(2026, 5, 4)).program("vaggeryd")
+    maybe = engine.evaluate(Case.from_dict({**CASE, "first_child": {}}), D(2026, 5, 4)).program(
+        "vaggeryd"
+    )
     assert maybe.decision.status == "undetermined"
     assert maybe.decision.missing_facts == ("first_child.either_parent",)
     assert len(maybe.visits) == 3
 
 
 def test_identity_number_never_becomes_a_fact(engine):
-    case = {**CASE, "child": {"birth_date": "2026-03-10", "identifier": {"system": "x", "value": "202603102384"}}}
+    case = {
+        **CASE,
+        "child": {
+            "birth_date": "2026-03-10",
+            "identifier": {"system": "x", "value": "202603102384"},
+        },
+    }
     parsed = Case.from_dict(case)
     assert all("identifier" not in name for name in parsed.facts)
     assert "202603102384" not in repr(engine.evaluate(parsed, D(2026, 5, 4)).to_json())
@@ -88,7 +106,10 @@ def test_site_start_and_program_validity_limit_by_birth_date():
     from hembesok.program import Program
 
     definition = dict(hembesok_vaggeryd_definition())
-    definition["sites"] = {"match": "municipality", "list": [{"id": "v", "name": "Vaggeryd", "start": "2026-03-10"}]}
+    definition["sites"] = {
+        "match": "municipality",
+        "list": [{"id": "v", "name": "Vaggeryd", "start": "2026-03-10"}],
+    }
     definition["valid_to"] = "2026-12-31"
     program = Program.compile(definition)
     engine = Engine.from_modules([])
@@ -98,7 +119,9 @@ def test_site_start_and_program_validity_limit_by_birth_date():
     day_before = {**CASE, "child": {"birth_date": "2026-03-09"}}
     before = engine.evaluate(Case.from_dict(day_before), D(2026, 5, 4)).program("vaggeryd")
     assert before.decision.status == "not_eligible"
-    assert any("2026-03-10" in r.text["en"] and r.truth.value == "false" for r in before.decision.reasons)
+    assert any(
+        "2026-03-10" in r.text["en"] and r.truth.value == "false" for r in before.decision.reasons
+    )
     late = {**CASE, "child": {"birth_date": "2027-01-01"}}
     after = engine.evaluate(Case.from_dict(late), D(2027, 2, 1)).program("vaggeryd")
     assert after.decision.status == "not_eligible"
@@ -110,7 +133,11 @@ def hembesok_vaggeryd_definition():
 
 def test_provenance_and_plan_schema(engine):
     plan = engine.evaluate(Case.from_dict({**CASE, "case_ref": "ref-1"}), D(2026, 5, 4)).to_json()
-    jsonschema.validate(plan, schema_store.schema("plan"), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    jsonschema.validate(
+        plan,
+        schema_store.schema("plan"),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
     program = plan["programs"][0]["program"]
     assert program["sha256"] == canonical_hash(engine.programs["vaggeryd"].definition)
     assert program["version"] == "1.0.0"

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from hembesok import hookimpl
 from hembesok.engine import Engine
 from hembesok.plugins import BUILTIN_NAME, PluginError, make_plugin_manager
 
-VAGGERYD_YAML = Path(__file__).parents[1] / "plugins" / "vaggeryd" / "hembesok_vaggeryd" / "program.yaml"
+VAGGERYD_YAML = (
+    Path(__file__).parents[1] / "plugins" / "vaggeryd" / "hembesok_vaggeryd" / "program.yaml"
+)
 
 
 @dataclass
@@ -61,14 +62,24 @@ def test_each_call_makes_a_fresh_manager():
 
 
 def test_entry_point_plugin_is_loaded_with_its_distribution():
-    loaded = make_plugin_manager(env={}, entry_points=installed(FakeEntryPoint("vag", program_plugin("m1"), "hembesok-vag")))
+    loaded = make_plugin_manager(
+        env={}, entry_points=installed(FakeEntryPoint("vag", program_plugin("m1"), "hembesok-vag"))
+    )
     info = loaded.plugins[1]
-    assert (info.name, info.distribution, info.hooks) == ("vag", "hembesok-vag", ("hembesok_programs",))
+    assert (info.name, info.distribution, info.hooks) == (
+        "vag",
+        "hembesok-vag",
+        ("hembesok_programs",),
+    )
 
 
 def test_plugin_that_fails_to_import_is_reported_and_skipped():
     eps = installed(
-        FakeEntryPoint("broken", error=ImportError("No module named 'missing_dependency'"), dist="hembesok-broken"),
+        FakeEntryPoint(
+            "broken",
+            error=ImportError("No module named 'missing_dependency'"),
+            dist="hembesok-broken",
+        ),
         FakeEntryPoint("vag", program_plugin("m2")),
     )
     loaded = make_plugin_manager(env={}, entry_points=eps)
@@ -103,7 +114,9 @@ def test_misspelt_hook_fails_check_pending():
 
 
 def test_allow_list_and_block_list():
-    eps = installed(FakeEntryPoint("a", program_plugin("ma")), FakeEntryPoint("b", types.ModuleType("mb")))
+    eps = installed(
+        FakeEntryPoint("a", program_plugin("ma")), FakeEntryPoint("b", types.ModuleType("mb"))
+    )
     only_a = make_plugin_manager(env={"HEMBESOK_LOAD_PLUGINS": "a"}, entry_points=eps)
     assert [p.name for p in only_a.plugins] == [BUILTIN_NAME, "a"] and only_a.skipped == ["b"]
     none = make_plugin_manager(env={"HEMBESOK_LOAD_PLUGINS": ""}, entry_points=eps)
@@ -115,15 +128,22 @@ def test_allow_list_and_block_list():
 def test_trace_names_hooks_but_never_arguments():
     out = io.StringIO()
     loaded = make_plugin_manager(
-        env={"HEMBESOK_TRACE_HOOKS": "1"}, entry_points=installed(FakeEntryPoint("vag", program_plugin("m5"))), trace_to=out
+        env={"HEMBESOK_TRACE_HOOKS": "1"},
+        entry_points=installed(FakeEntryPoint("vag", program_plugin("m5"))),
+        trace_to=out,
     )
     engine = Engine.from_plugins(loaded)
     from hembesok.case import Case
 
-    case = Case.from_dict({
-        "child": {"birth_date": "2026-01-01", "identifier": {"system": "personnummer", "value": "202601012384"}},
-        "municipality": "Vaggeryd",
-    })
+    case = Case.from_dict(
+        {
+            "child": {
+                "birth_date": "2026-01-01",
+                "identifier": {"system": "personnummer", "value": "202601012384"},
+            },
+            "municipality": "Vaggeryd",
+        }
+    )
     import datetime as dt
 
     engine.evaluate(case, dt.date(2026, 3, 1))

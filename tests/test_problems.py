@@ -22,18 +22,24 @@ def test_three_mistakes_give_three_located_errors():
     assert found[2].message == "must be at least 0 (got -2)"
     assert found[1].schema_path.endswith("#/$defs/condition/additionalProperties")
     assert found[2].schema_path.endswith("#/$defs/duration/properties/months/minimum")
-    assert str(found[2]).startswith("three-mistakes.yaml:13:19: $.schedule[0].age.months: must be at least 0")
+    assert str(found[2]).startswith(
+        "three-mistakes.yaml:13:19: $.schedule[0].age.months: must be at least 0"
+    )
 
 
 def test_condition_with_two_operators_or_none():
     base = "id: x\nversion: '1.0'\ntitle: {sv: a, en: b}\nsources: [{title: t, confidence: H}]\n"
     schedule = "schedule: [{id: v, title: {sv: a, en: b}, age: {weeks: 1}, window: {before: {days: 1}, after: {days: 1}}, staff: [kurator], setting: home}]\n"
-    two = parse_yaml(base + "eligibility: {fact: municipality, equals: A, in: [B]}\n" + schedule, "two.yaml")
+    two = parse_yaml(
+        base + "eligibility: {fact: municipality, equals: A, in: [B]}\n" + schedule, "two.yaml"
+    )
     assert [p.message for p in program_problems(two)] == [
         "a fact test needs exactly one operator: equals, not_equals, in, at_least, at_most, greater_than, less_than, on_or_after, on_or_before, before, after, exists"
     ]
     none = parse_yaml(base + "eligibility: {label: {sv: a, en: b}}\n" + schedule, "none.yaml")
-    assert [p.message for p in program_problems(none)] == ["a condition needs exactly one of: all, any, not, fact, age"]
+    assert [p.message for p in program_problems(none)] == [
+        "a condition needs exactly one of: all, any, not, fact, age"
+    ]
     orphan = parse_yaml(base + "eligibility: {all: [{equals: 3}]}\n" + schedule, "orphan.yaml")
     messages = [p.message for p in program_problems(orphan)]
     assert "'equals' needs 'fact'" in messages
@@ -47,7 +53,9 @@ def test_missing_english_text_is_located():
 
 
 def test_case_errors_never_quote_the_value():
-    doc = parse_json('{"child": {"birth_date": "19800101-1234"}, "municipality": 19800101}', "c.json")
+    doc = parse_json(
+        '{"child": {"birth_date": "19800101-1234"}, "municipality": 19800101}', "c.json"
+    )
     found = validate(doc, "case", redact=True)
     text = "\n".join(str(p) for p in found)
     assert len(found) == 2

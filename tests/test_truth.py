@@ -3,13 +3,32 @@
 import itertools
 
 import pytest
-
 from hembesok.truth import Truth, all_of, any_of
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 
-AND = {(T, T): T, (T, F): F, (T, U): U, (F, T): F, (F, F): F, (F, U): F, (U, T): U, (U, F): F, (U, U): U}
-OR = {(T, T): T, (T, F): T, (T, U): T, (F, T): T, (F, F): F, (F, U): U, (U, T): T, (U, F): U, (U, U): U}
+AND = {
+    (T, T): T,
+    (T, F): F,
+    (T, U): U,
+    (F, T): F,
+    (F, F): F,
+    (F, U): F,
+    (U, T): U,
+    (U, F): F,
+    (U, U): U,
+}
+OR = {
+    (T, T): T,
+    (T, F): T,
+    (T, U): T,
+    (F, T): T,
+    (F, F): F,
+    (F, U): U,
+    (U, T): T,
+    (U, F): U,
+    (U, U): U,
+}
 
 
 @pytest.mark.parametrize(("a", "b"), list(itertools.product((T, F, U), repeat=2)))

@@ -6,13 +6,13 @@ minor versions (see the README's versioning policy).
 
 __version__ = "0.1.0"
 
-from hembesok.case import Case  # noqa: E402
-from hembesok.engine import Engine  # noqa: E402
-from hembesok.hookspecs import hookimpl  # noqa: E402
-from hembesok.loader import load_case, load_program  # noqa: E402
-from hembesok.plan import Decision, Plan, PlannedVisit, ProgramPlan  # noqa: E402
-from hembesok.problems import InvalidDocument, Problem  # noqa: E402
-from hembesok.program import Program  # noqa: E402
+from hembesok.case import Case
+from hembesok.engine import Engine
+from hembesok.hookspecs import hookimpl
+from hembesok.loader import load_case, load_program
+from hembesok.plan import Decision, Plan, PlannedVisit, ProgramPlan
+from hembesok.problems import InvalidDocument, Problem
+from hembesok.program import Program
 
 __all__ = [
     "Case",

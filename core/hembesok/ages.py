@@ -41,7 +41,7 @@ class Duration:
         names = _UNIT_NAMES[lang]
         parts = [
             f"{n} {names[unit][0] if n == 1 else names[unit][1]}"
-            for unit, n in zip(UNITS, (self.years, self.months, self.weeks, self.days))
+            for unit, n in zip(UNITS, (self.years, self.months, self.weeks, self.days), strict=True)
             if n
         ]
         return " ".join(parts) if parts else names["zero"][0]

@@ -38,7 +38,7 @@ class Failure(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
         click.echo(self.format_message(), err=True)
@@ -63,9 +63,16 @@ def _engine(strict: bool = True) -> Engine:
     except PluginError as exc:
         raise Failure(f"hembesok: plugin error: {exc}", EXIT_PLUGINS) from None
     for failure in engine.loaded.failures:
-        click.echo(f"hembesok: warning: plugin '{failure.name}' ({failure.distribution}) failed to load and was skipped: {failure.error}", err=True)
+        click.echo(
+            f"hembesok: warning: plugin '{failure.name}' ({failure.distribution}) failed to load and was skipped: {failure.error}",
+            err=True,
+        )
     if engine.errors and strict:
-        lines = [f"hembesok: the program file of {e.distribution} is invalid:" + "".join(f"\n  {p}" for p in e.problems) for e in engine.errors]
+        lines = [
+            f"hembesok: the program file of {e.distribution} is invalid:"
+            + "".join(f"\n  {p}" for p in e.problems)
+            for e in engine.errors
+        ]
         raise Failure("\n".join(lines), EXIT_PLUGINS)
     return engine
 
@@ -107,12 +114,25 @@ def plugins(as_json: bool) -> None:
     if as_json:
         out = {
             "plugins": [
-                {"name": i.name, "distribution": i.distribution, "version": i.version, "module": i.module, "builtin": i.builtin, "hooks": list(i.hooks)}
+                {
+                    "name": i.name,
+                    "distribution": i.distribution,
+                    "version": i.version,
+                    "module": i.module,
+                    "builtin": i.builtin,
+                    "hooks": list(i.hooks),
+                }
                 for i in loaded.plugins
             ],
-            "failed": [{"name": f.name, "distribution": f.distribution, "error": f.error} for f in loaded.failures],
+            "failed": [
+                {"name": f.name, "distribution": f.distribution, "error": f.error}
+                for f in loaded.failures
+            ],
             "skipped": loaded.skipped,
-            "invalid_programs": [{"distribution": e.distribution, "problems": [p.to_json() for p in e.problems]} for e in engine.errors],
+            "invalid_programs": [
+                {"distribution": e.distribution, "problems": [p.to_json() for p in e.problems]}
+                for e in engine.errors
+            ],
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
@@ -124,7 +144,9 @@ def plugins(as_json: bool) -> None:
     for name in loaded.skipped:
         click.echo(f"{name}  skipped by HEMBESOK_LOAD_PLUGINS / HEMBESOK_DISABLED_PLUGINS")
     for e in engine.errors:
-        click.echo(f"{e.distribution}  INVALID PROGRAM FILE: {len(e.problems)} problem(s); run 'hembesok validate' on it")
+        click.echo(
+            f"{e.distribution}  INVALID PROGRAM FILE: {len(e.problems)} problem(s); run 'hembesok validate' on it"
+        )
 
 
 @main.command()
@@ -133,21 +155,39 @@ def plugins(as_json: bool) -> None:
 def programs(as_json: bool, lang: str) -> None:
     """List the installed programs."""
     engine = _engine()
-    rows = [
-        {"id": p.id, "version": p.version, "title": dict(p.title), "distribution": p.distribution, "visits": [v.id for v in p.schedule], "sha256": p.sha256}
+    rows: list[dict[str, Any]] = [
+        {
+            "id": p.id,
+            "version": p.version,
+            "title": dict(p.title),
+            "distribution": p.distribution,
+            "visits": [v.id for v in p.schedule],
+            "sha256": p.sha256,
+        }
         for p in engine.programs.values()
     ]
     if as_json:
         click.echo(json.dumps({"programs": rows}, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['id']}  {row['version']}  {row['title'][lang]}  ({row['distribution']}; visits: {', '.join(row['visits'])})")
+        click.echo(
+            f"{row['id']}  {row['version']}  {row['title'][lang]}  ({row['distribution']}; visits: {', '.join(row['visits'])})"
+        )
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--schema", "kind", type=click.Choice(["auto", "program", "case"]), default="auto", show_default=True, help="What the files are; auto: a document with a 'child' key is a case.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--schema",
+    "kind",
+    type=click.Choice(["auto", "program", "case"]),
+    default="auto",
+    show_default=True,
+    help="What the files are; auto: a document with a 'child' key is a case.",
+)
 def validate(files: tuple[str, ...], fmt: str, kind: str) -> None:
     """Check program or case files against the schemas; exit 1 if any has an error."""
     found: list[Problem] = []
@@ -157,11 +197,23 @@ def validate(files: tuple[str, ...], fmt: str, kind: str) -> None:
         except DocumentError as exc:
             found.append(from_document_error(exc))
             continue
-        is_case = kind == "case" or (kind == "auto" and isinstance(doc.data, dict) and "child" in doc.data)
+        is_case = kind == "case" or (
+            kind == "auto" and isinstance(doc.data, dict) and "child" in doc.data
+        )
         found.extend(case_problems(doc) if is_case else program_problems(doc))
     errors = [p for p in found if p.severity == "error"]
     if fmt == "json":
-        click.echo(json.dumps({"valid": not errors, "files": list(files), "problems": [p.to_json() for p in found]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "valid": not errors,
+                    "files": list(files),
+                    "problems": [p.to_json() for p in found],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for p in found:
             click.echo(str(p))
@@ -175,9 +227,13 @@ def validate(files: tuple[str, ...], fmt: str, kind: str) -> None:
 @click.argument("case_file", metavar="CASE")
 @click.option("--as-of", callback=_date, help="Plan as of this date (YYYY-MM-DD); default today.")
 @click.option("--program", "program_ids", multiple=True, help="Only this program (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
-def plan(case_file: str, as_of: dt.date | None, program_ids: tuple[str, ...], fmt: str, lang: str) -> None:
+def plan(
+    case_file: str, as_of: dt.date | None, program_ids: tuple[str, ...], fmt: str, lang: str
+) -> None:
     """Plan a case (a JSON file, or - for standard input): decisions and visits with statuses."""
     as_of = as_of or _today()
     engine = _engine()
@@ -212,7 +268,9 @@ def _choose(engine: Engine, ids: Sequence[str]) -> list[str] | None:
     unknown = [i for i in ids if i not in engine.programs]
     if unknown:
         known = ", ".join(sorted(engine.programs)) or "none"
-        raise click.BadParameter(f"unknown program {', '.join(unknown)}; installed: {known}", param_hint="--program")
+        raise click.BadParameter(
+            f"unknown program {', '.join(unknown)}; installed: {known}", param_hint="--program"
+        )
     return list(ids)
 
 
@@ -232,5 +290,8 @@ def run() -> None:
     except Exception as exc:  # pragma: no cover - exercised through a test that injects a fault
         if os.environ.get("HEMBESOK_DEBUG"):
             raise
-        click.echo(f"hembesok: internal error ({type(exc).__name__}); please report it. Set HEMBESOK_DEBUG=1 to see the details.", err=True)
+        click.echo(
+            f"hembesok: internal error ({type(exc).__name__}); please report it. Set HEMBESOK_DEBUG=1 to see the details.",
+            err=True,
+        )
         sys.exit(EXIT_INTERNAL)

@@ -241,7 +241,7 @@ _PREDICATES: dict[str, Callable[[Any], Predicate]] = {
     "on_or_before": _date(lambda a, b: a <= b),
     "before": _date(lambda a, b: a < b),
     "after": _date(lambda a, b: a > b),
-    "exists": lambda operand: (lambda value: True),
+    "exists": lambda operand: lambda value: True,
 }
 
 OPERATORS = tuple(_PREDICATES)

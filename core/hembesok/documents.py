@@ -127,7 +127,9 @@ def parse_json(text: str, path: str) -> Document:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         # exc.msg names the syntax problem only, never the document's content.
-        raise DocumentError(path, Position(exc.lineno, exc.colno), f"JSON syntax error: {exc.msg}") from None
+        raise DocumentError(
+            path, Position(exc.lineno, exc.colno), f"JSON syntax error: {exc.msg}"
+        ) from None
     return _LazyJsonDocument(path, data, text)
 
 

@@ -50,7 +50,8 @@ class Engine:
         engine = cls(loaded)
         for impl in loaded.manager.hook.hembesok_programs.get_hookimpls():
             dist = loaded.distribution_of(impl.plugin)
-            for source in impl.function() or ():
+            sources: Iterable[Any] = impl.function() or ()  # type: ignore[assignment]
+            for source in sources:
                 try:
                     program = load_program(source, distribution=dist)
                 except InvalidDocument as exc:
@@ -77,7 +78,11 @@ class Engine:
     ) -> Plan:
         """The plan for one case on `as_of`, for every installed program or the chosen ones."""
         hook = self.loaded.manager.hook
-        chosen = [self.programs[p] for p in programs] if programs is not None else list(self.programs.values())
+        chosen = (
+            [self.programs[p] for p in programs]
+            if programs is not None
+            else list(self.programs.values())
+        )
         derived: dict[str, Any] = {}
         for facts in hook.hembesok_case_facts(case=case, as_of=as_of):
             if facts:
@@ -86,6 +91,8 @@ class Engine:
         plans = []
         for program in chosen:
             decision: Decision = hook.hembesok_eligibility(program=program, case=case, as_of=as_of)
-            visits = hook.hembesok_visit_schedule(program=program, case=case, decision=decision, as_of=as_of)
+            visits = hook.hembesok_visit_schedule(
+                program=program, case=case, decision=decision, as_of=as_of
+            )
             plans.append(ProgramPlan(program, decision, tuple(visits or ())))
         return Plan(as_of, tuple(plans), __version__, case.case_ref)

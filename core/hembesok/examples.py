@@ -32,7 +32,9 @@ def run_examples(engine: Engine, program: Program) -> list[ExampleResult]:
         diffs: list[str] = []
         if got.decision.status != expect["decision"]:
             diffs.append(f"decision: expected {expect['decision']}, got {got.decision.status}")
-        if "missing_facts" in expect and sorted(expect["missing_facts"]) != sorted(got.decision.missing_facts):
+        if "missing_facts" in expect and sorted(expect["missing_facts"]) != sorted(
+            got.decision.missing_facts
+        ):
             diffs.append(
                 f"missing_facts: expected {sorted(expect['missing_facts'])}, got {sorted(got.decision.missing_facts)}"
             )

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pluggy
 
@@ -24,7 +24,7 @@ PROJECT = "hembesok"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
-ProgramSource = Traversable | Path | str
+ProgramSource: TypeAlias = Traversable | Path | str
 
 
 @hookspec
@@ -99,7 +99,9 @@ def hembesok_visit_schedule(
 
 
 @hookspec(firstresult=True)
-def hembesok_screening(instrument: Any, response: Mapping[str, Any], history: Sequence[Mapping[str, Any]]) -> Any:
+def hembesok_screening(
+    instrument: Any, response: Mapping[str, Any], history: Sequence[Mapping[str, Any]]
+) -> Any:
     """Score a questionnaire response, given the child's earlier responses.
 
     The declarative default arrives with screening instruments (see issue 4 in

@@ -21,7 +21,9 @@ def read_document(source: str | Path | Traversable) -> Document:
     try:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DocumentError(str(source), Position(1, 1), f"cannot read: {type(exc).__name__}") from None
+        raise DocumentError(
+            str(source), Position(1, 1), f"cannot read: {type(exc).__name__}"
+        ) from None
     return load_text(text, str(source))
 
 
@@ -39,20 +41,43 @@ def _program_semantics(doc: Document) -> list[P.Problem]:
     ids: dict[str, int] = {}
     for i, visit in enumerate(data["schedule"]):
         if visit["id"] in ids:
-            out.append(P.problem_at(doc, ("schedule", i, "id"), f"visit id '{visit['id']}' is used twice (first at schedule[{ids[visit['id']]}])"))
+            out.append(
+                P.problem_at(
+                    doc,
+                    ("schedule", i, "id"),
+                    f"visit id '{visit['id']}' is used twice (first at schedule[{ids[visit['id']]}])",
+                )
+            )
         ids.setdefault(visit["id"], i)
     if "valid_from" in data and "valid_to" in data and data["valid_to"] < data["valid_from"]:
         out.append(P.problem_at(doc, ("valid_to",), "must not be before valid_from"))
     for i, site in enumerate(data.get("sites", {}).get("list", ())):
         if "start" in site and "end" in site and site["end"] < site["start"]:
-            out.append(P.problem_at(doc, ("sites", "list", i, "end"), "must not be before the site's start"))
+            out.append(
+                P.problem_at(
+                    doc, ("sites", "list", i, "end"), "must not be before the site's start"
+                )
+            )
     for i, rep in enumerate(data.get("replaces", ())):
         if "by" in rep and rep["by"] not in ids:
-            out.append(P.problem_at(doc, ("replaces", i, "by"), f"names no visit of this program; visits are: {', '.join(ids)}"))
+            out.append(
+                P.problem_at(
+                    doc,
+                    ("replaces", i, "by"),
+                    f"names no visit of this program; visits are: {', '.join(ids)}",
+                )
+            )
     for i, example in enumerate(data.get("examples", ())):
         for visit_id in example["expect"].get("visits", {}):
             if visit_id not in ids:
-                out.append(P.problem_at(doc, ("examples", i, "expect", "visits", visit_id), f"names no visit of this program; visits are: {', '.join(ids)}", key=True))
+                out.append(
+                    P.problem_at(
+                        doc,
+                        ("examples", i, "expect", "visits", visit_id),
+                        f"names no visit of this program; visits are: {', '.join(ids)}",
+                        key=True,
+                    )
+                )
     return out
 
 
@@ -83,27 +108,51 @@ def _iso(value: Any) -> dt.date | None:
         return None
 
 
-def _case_dates(doc: Document, data: Mapping[str, Any], base: tuple[str | int, ...], as_of: dt.date | None) -> list[P.Problem]:
+def _case_dates(
+    doc: Document, data: Mapping[str, Any], base: tuple[str | int, ...], as_of: dt.date | None
+) -> list[P.Problem]:
     """Date checks a schema cannot make; parts the schema already rejected are skipped."""
-    out = []
+    out: list[P.Problem] = []
     child = data.get("child")
     birth = _iso(child.get("birth_date")) if isinstance(child, Mapping) else None
     if birth is None:
         return out
     if as_of is not None and birth > as_of:
-        out.append(P.problem_at(doc, (*base, "child", "birth_date"), "is after the as-of date: a plan needs a child born on or before it"))
+        out.append(
+            P.problem_at(
+                doc,
+                (*base, "child", "birth_date"),
+                "is after the as-of date: a plan needs a child born on or before it",
+            )
+        )
     visits = data.get("visits_done")
     for i, visit in enumerate(visits if isinstance(visits, list) else ()):
         day = _iso(visit.get("date")) if isinstance(visit, Mapping) else None
         if day is None:
             continue
         if day < birth:
-            out.append(P.problem_at(doc, (*base, "visits_done", i, "date"), "is before the child's birth date"))
+            out.append(
+                P.problem_at(
+                    doc, (*base, "visits_done", i, "date"), "is before the child's birth date"
+                )
+            )
         elif as_of is not None and day > as_of:
-            out.append(P.problem_at(doc, (*base, "visits_done", i, "date"), "is after the as-of date: a visit cannot be done in the future"))
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*base, "visits_done", i, "date"),
+                    "is after the as-of date: a visit cannot be done in the future",
+                )
+            )
     moved = _iso(data.get("moved_in_on"))
     if moved is not None and moved < birth:
-        out.append(P.problem_at(doc, (*base, "moved_in_on"), "is before the child's birth date; leave it out when the family lived there at the birth"))
+        out.append(
+            P.problem_at(
+                doc,
+                (*base, "moved_in_on"),
+                "is before the child's birth date; leave it out when the family lived there at the birth",
+            )
+        )
     return out
 
 

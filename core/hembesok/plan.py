@@ -30,7 +30,12 @@ class Reason:
     facts: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "result": self.truth.value, "text": dict(self.text), "facts": list(self.facts)}
+        return {
+            "rule": self.rule,
+            "result": self.truth.value,
+            "text": dict(self.text),
+            "facts": list(self.facts),
+        }
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,9 @@ def make_plugin_manager(
     pm.add_hookspecs(hookspecs)
     loaded = LoadedPlugins(pm)
     pm.register(declarative, name=BUILTIN_NAME)
-    loaded.plugins.append(_info(pm, declarative, BUILTIN_NAME, "hembesok", _core_version(), builtin=True))
+    loaded.plugins.append(
+        _info(pm, declarative, BUILTIN_NAME, "hembesok", _core_version(), builtin=True)
+    )
 
     if modules is not None:
         for module in modules:
@@ -104,7 +106,9 @@ def make_plugin_manager(
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"{exc}. Hook names start with 'hembesok_'; see docs/hooks.md for the list.") from None
+        raise PluginError(
+            f"{exc}. Hook names start with 'hembesok_'; see docs/hooks.md for the list."
+        ) from None
 
     if env.get("HEMBESOK_TRACE_HOOKS", "") not in ("", "0"):
         _enable_trace(pm, trace_to or sys.stderr)
@@ -143,7 +147,14 @@ def _load_entry_points(
         loaded.plugins.append(_info(loaded.manager, module, ep.name, dist, version))
 
 
-def _info(pm: pluggy.PluginManager, plugin: object, name: str, dist: str, version: str, builtin: bool = False) -> PluginInfo:
+def _info(
+    pm: pluggy.PluginManager,
+    plugin: object,
+    name: str,
+    dist: str,
+    version: str,
+    builtin: bool = False,
+) -> PluginInfo:
     hooks = tuple(sorted(h.name for h in (pm.get_hookcallers(plugin) or ())))
     module = getattr(plugin, "__name__", type(plugin).__name__)
     return PluginInfo(name, dist, version, module, builtin, hooks)
@@ -163,7 +174,9 @@ def _enable_trace(pm: pluggy.PluginManager, stream: TextIO) -> None:
         names = ", ".join(impl.plugin_name for impl in hook_impls)
         stream.write(f"hembesok: call {hook_name} [{names}]\n")
 
-    def after(outcome: Any, hook_name: str, hook_impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+    def after(
+        outcome: Any, hook_name: str, hook_impls: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> None:
         took = (time.perf_counter() - started.pop()) * 1000 if started else 0.0
         failed = " (raised)" if outcome.exception is not None else ""
         stream.write(f"hembesok: done {hook_name} in {took:.2f} ms{failed}\n")

@@ -83,7 +83,10 @@ def problem_at(
 
 def validate(doc: Document, schema_name: str, *, redact: bool) -> list[Problem]:
     """Every schema problem of a document, one per mistake, in file order."""
-    problems = [problem_at(doc, p, "duplicate key: the later value would silently win", key=True) for p in doc.duplicate_keys]
+    problems = [
+        problem_at(doc, p, "duplicate key: the later value would silently win", key=True)
+        for p in doc.duplicate_keys
+    ]
     errors = list(schemas.validator(schema_name).iter_errors(doc.data))
     for error in _without_derivatives(errors):
         problems.append(_to_problem(doc, error, schema_name, redact))
@@ -92,14 +95,21 @@ def validate(doc: Document, schema_name: str, *, redact: bool) -> list[Problem]:
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     unique = {(p.file, p.path, p.message): p for p in reversed(list(problems))}  # first one wins
-    return sorted(unique.values(), key=lambda p: (p.file, p.severity != "error", p.line, p.column, p.path))
+    return sorted(
+        unique.values(), key=lambda p: (p.file, p.severity != "error", p.line, p.column, p.path)
+    )
 
 
 def _without_derivatives(errors: list[ValidationError]) -> list[ValidationError]:
-    unknown_key_paths = {tuple(e.absolute_path) for e in errors if e.validator == "additionalProperties"}
+    unknown_key_paths = {
+        tuple(e.absolute_path) for e in errors if e.validator == "additionalProperties"
+    }
     kept = []
     for error in errors:
-        if error.validator in ("oneOf", "anyOf", "dependentSchemas") and tuple(error.absolute_path) in unknown_key_paths:
+        if (
+            error.validator in ("oneOf", "anyOf", "dependentSchemas")
+            and tuple(error.absolute_path) in unknown_key_paths
+        ):
             continue
         kept.append(error)
     return kept
@@ -109,7 +119,7 @@ def _to_problem(doc: Document, error: ValidationError, schema_name: str, redact:
     path: JsonPath = tuple(error.absolute_path)
     key = False
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
-        allowed = error.schema.get("properties", {})
+        allowed = _schema_of(error).get("properties", {})
         extra = [k for k in error.instance if k not in allowed]
         if extra:
             path = (*path, extra[0])
@@ -130,6 +140,10 @@ def _to_problem(doc: Document, error: ValidationError, schema_name: str, redact:
     )
 
 
+def _schema_of(error: ValidationError) -> Mapping[str, Any]:
+    return error.schema if isinstance(error.schema, Mapping) else {}
+
+
 def _bad_property_name(error: ValidationError) -> str | None:
     for sub in error.context or ():
         if isinstance(sub.instance, str):
@@ -143,8 +157,11 @@ def _json_type(value: Any) -> str:
 
 def message(error: ValidationError, *, redact: bool) -> str:
     """What is wrong and what would be right, without the value when redacting."""
-    v, value, instance, schema = error.validator, error.validator_value, error.instance, error.schema
-    custom = schema.get("x-message") if isinstance(schema, Mapping) else None
+    v: str = str(error.validator)
+    instance: Any = error.instance
+    value: Any = error.validator_value
+    schema: Any = error.schema
+    custom: str | None = schema.get("x-message") if isinstance(schema, Mapping) else None
     shown = "" if redact else f" (got {instance!r})"
     if v == "required":
         missing = [name for name in value if isinstance(instance, Mapping) and name not in instance]
@@ -168,31 +185,58 @@ def message(error: ValidationError, *, redact: bool) -> str:
             return f"{custom}{shown}"
         return f"does not match the expected {'format ' + value if v == 'format' else 'pattern'}{shown}"
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        words = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}
+        words = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "more than",
+            "exclusiveMaximum": "less than",
+        }
         return f"must be {words[v]} {value}{shown}"
     if v in ("minItems", "maxItems"):
         return f"must have {'at least' if v == 'minItems' else 'at most'} {value} item{'s' if value != 1 else ''}"
     if v in ("minLength", "maxLength"):
-        return "must not be empty" if v == "minLength" and value == 1 else f"must have {'at least' if v == 'minLength' else 'at most'} {value} characters"
+        return (
+            "must not be empty"
+            if v == "minLength" and value == 1
+            else f"must have {'at least' if v == 'minLength' else 'at most'} {value} characters"
+        )
     if v == "minProperties":
-        return f"must have at least {value} key{'s' if value != 1 else ''}" + (f": {', '.join(sorted(schema.get('properties', {})))}" if schema.get("properties") else "")
+        return f"must have at least {value} key{'s' if value != 1 else ''}" + (
+            f": {', '.join(sorted(schema.get('properties', {})))}"
+            if schema.get("properties")
+            else ""
+        )
     if v == "uniqueItems":
         return "items must be unique"
     if v == "dependentRequired":
-        needs = [f"'{k}' needs '{d}'" for k, deps in value.items() if k in instance for d in deps if d not in instance]
+        needs = [
+            f"'{k}' needs '{d}'"
+            for k, deps in value.items()
+            if k in instance
+            for d in deps
+            if d not in instance
+        ]
         return "; ".join(needs) or "a field needs another field"
     if v == "propertyNames":
         sub = error.context[0] if error.context else None
-        inner = sub.schema.get("x-message") if sub is not None and isinstance(sub.schema, Mapping) else None
+        inner = (
+            sub.schema.get("x-message")
+            if sub is not None and isinstance(sub.schema, Mapping)
+            else None
+        )
         return f"key {inner or 'is not an allowed name'}"
     if v in ("oneOf", "anyOf", "dependentSchemas"):
         if custom:
             return custom
         if v == "dependentSchemas":
             for sub_error in error.context or ():
-                sub_msg = sub_error.schema.get("x-message") if isinstance(sub_error.schema, Mapping) else None
+                sub_msg = (
+                    sub_error.schema.get("x-message")
+                    if isinstance(sub_error.schema, Mapping)
+                    else None
+                )
                 if sub_msg:
-                    return sub_msg
+                    return str(sub_msg)
         return "does not match any of the allowed forms"
     if custom:
         return custom

@@ -78,7 +78,9 @@ class Program:
     distribution: str = ""  # the installed distribution that registered it
 
     @classmethod
-    def compile(cls, definition: Mapping[str, Any], source: str = "", distribution: str = "") -> Program:
+    def compile(
+        cls, definition: Mapping[str, Any], source: str = "", distribution: str = ""
+    ) -> Program:
         """Compile a schema-valid definition (see `loader.load_program`)."""
         d = definition
         sites = None
@@ -90,7 +92,8 @@ class Program:
                         id=s["id"],
                         name=s["name"],
                         keys=frozenset(
-                            k.strip().casefold() for k in (s["id"], s["name"], *s.get("aliases", ()))
+                            k.strip().casefold()
+                            for k in (s["id"], s["name"], *s.get("aliases", ()))
                         ),
                         start=_date(s.get("start")),
                         end=_date(s.get("end")),
@@ -123,7 +126,9 @@ class Program:
             sites=sites,
             valid_from=_date(d.get("valid_from")),
             valid_to=_date(d.get("valid_to")),
-            replaces=tuple(Replacement(r["program"], r["visit"], r.get("by")) for r in d.get("replaces", ())),
+            replaces=tuple(
+                Replacement(r["program"], r["visit"], r.get("by")) for r in d.get("replaces", ())
+            ),
             roles=d.get("roles", {}),
             sha256=canonical_hash(d),
             source=source,

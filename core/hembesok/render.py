@@ -6,7 +6,18 @@ from collections.abc import Iterable
 
 from hembesok.conditions import Trace
 from hembesok.plan import Plan, ProgramPlan
-from hembesok.texts import DECISIONS, SETTINGS, STATUSES, TRUTH, UI, describe_rule, fact_label, pick, role_label, show_value
+from hembesok.texts import (
+    DECISIONS,
+    SETTINGS,
+    STATUSES,
+    TRUTH,
+    UI,
+    describe_rule,
+    fact_label,
+    pick,
+    role_label,
+    show_value,
+)
 from hembesok.truth import Truth
 
 MARKS = {Truth.TRUE: "✓", Truth.FALSE: "✗", Truth.UNKNOWN: "?"}
@@ -14,7 +25,10 @@ MARKS = {Truth.TRUE: "✓", Truth.FALSE: "✗", Truth.UNKNOWN: "?"}
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
 
 
 def plan_text(plan: Plan, lang: str) -> str:
@@ -47,13 +61,15 @@ def program_text(pp: ProgramPlan, lang: str) -> list[str]:
             state = pick(STATUSES[v.status], lang)
             if v.done_on is not None:
                 state += f" {v.done_on.isoformat()}"
-            rows.append([
-                pick(v.visit.title, lang),
-                v.target.isoformat(),
-                f"{v.window.start.isoformat()} – {v.window.end.isoformat()}",
-                f"{staff} ({setting})",
-                state,
-            ])
+            rows.append(
+                [
+                    pick(v.visit.title, lang),
+                    v.target.isoformat(),
+                    f"{v.window.start.isoformat()} – {v.window.end.isoformat()}",
+                    f"{staff} ({setting})",
+                    state,
+                ]
+            )
         lines.append("")
         lines.extend("  " + line for line in _table(rows))
     return lines
@@ -64,7 +80,9 @@ def explain_text(pp: ProgramPlan, langs: Iterable[str]) -> str:
     for lang in langs:
         p, d = pp.program, pp.decision
         heading = {"sv": "Varför", "en": "Why"}.get(lang, "Why")
-        out.append(f"[{lang}] {heading}: {pick(p.title, lang)} [{p.id} {p.version}, sha256 {p.sha256[:12]}]")
+        out.append(
+            f"[{lang}] {heading}: {pick(p.title, lang)} [{p.id} {p.version}, sha256 {p.sha256[:12]}]"
+        )
         out.append(f"{pick(UI['decision'], lang)}: {pick(DECISIONS[d.status], lang)}")
         for reason in d.reasons:
             if not reason.rule.startswith("$.eligibility"):
@@ -82,7 +100,11 @@ def _trace_lines(trace: Trace, lang: str, depth: int) -> list[str]:
     pad = "  " * depth
     verdict = pick(TRUTH[trace.truth], lang)
     if trace.children and "label" not in trace.spec:
-        word = {"all": ("alla av", "all of"), "any": ("något av", "any of"), "not": ("inte", "not")}[trace.kind]
+        word = {
+            "all": ("alla av", "all of"),
+            "any": ("något av", "any of"),
+            "not": ("inte", "not"),
+        }[trace.kind]
         head = f"{pad}{MARKS[trace.truth]} {word[0] if lang == 'sv' else word[1]}: {verdict}  ({trace.path})"
         lines = [head]
         for child in trace.children:
@@ -91,7 +113,9 @@ def _trace_lines(trace: Trace, lang: str, depth: int) -> list[str]:
     used = ""
     if trace.fact:
         used = f"; {trace.fact} = {show_value(trace.value, lang)}"
-    line = f"{pad}{MARKS[trace.truth]} {describe_rule(trace, lang)}: {verdict}  ({trace.path}{used})"
+    line = (
+        f"{pad}{MARKS[trace.truth]} {describe_rule(trace, lang)}: {verdict}  ({trace.path}{used})"
+    )
     lines = [line]
     if trace.children:  # a labelled group: show its parts too
         for child in trace.children:

@@ -41,9 +41,7 @@ def schema_id(name: str) -> str:
 
 @cache
 def registry() -> Registry:
-    resources_ = [
-        (schema_id(n), Resource.from_contents(schema(n))) for n in NAMES
-    ]
+    resources_ = [(schema_id(n), Resource.from_contents(schema(n))) for n in NAMES]
     return Registry().with_resources(resources_)
 
 

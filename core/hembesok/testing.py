@@ -25,7 +25,9 @@ def engine_with(*modules: ModuleType | object) -> Engine:
     return engine
 
 
-def plan_for(engine: Engine, case: Mapping[str, Any], as_of: str | dt.date, program: str) -> ProgramPlan:
+def plan_for(
+    engine: Engine, case: Mapping[str, Any], as_of: str | dt.date, program: str
+) -> ProgramPlan:
     """Plan one case dict (as a journal would send it) for one program."""
     day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
     return engine.evaluate(Case.from_dict(case), day, [program]).program(program)

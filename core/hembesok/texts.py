@@ -20,7 +20,10 @@ Text = Mapping[str, str]
 
 FACTS: dict[str, Text] = {
     "child.birth_date": {"sv": "barnets födelsedatum", "en": "the child's birth date"},
-    "child.gestational_age_weeks": {"sv": "graviditetslängd vid födseln", "en": "gestational age at birth"},
+    "child.gestational_age_weeks": {
+        "sv": "graviditetslängd vid födseln",
+        "en": "gestational age at birth",
+    },
     "listed_bvc": {"sv": "listad BVC", "en": "listed BVC"},
     "municipality": {"sv": "hemkommun", "en": "municipality of residence"},
     "area": {"sv": "bostadsområde", "en": "residential area"},
@@ -80,7 +83,10 @@ STATUSES: dict[str, Text] = {
     "overdue": {"sv": "försenat", "en": "overdue"},
     "missed": {"sv": "missat", "en": "missed"},
     "done": {"sv": "genomfört", "en": "done"},
-    "not_offered": {"sv": "erbjuds ej (fönstret stängt före start)", "en": "not offered (window closed before enrolment)"},
+    "not_offered": {
+        "sv": "erbjuds ej (fönstret stängt före start)",
+        "en": "not offered (window closed before enrolment)",
+    },
     "declined": {"sv": "avböjt", "en": "declined"},
 }
 
@@ -163,9 +169,12 @@ def describe_rule(trace: Trace, lang: str) -> str:
         age = spec["age"]
         bits = []
         if "at_least" in age:
-            bits.append(("minst " if lang == "sv" else "at least ") + Duration.from_mapping(age["at_least"]).describe(lang))
+            bits.append(
+                ("minst " if lang == "sv" else "at least ")
+                + Duration.from_mapping(age["at_least"]).describe(lang)
+            )
         if "under" in age:
-            bits.append(("under " if lang == "sv" else "under ") + Duration.from_mapping(age["under"]).describe(lang))
+            bits.append("under " + Duration.from_mapping(age["under"]).describe(lang))
         subject = "barnets ålder" if lang == "sv" else "the child's age"
         if "on" in age:
             subject += (" vid " if lang == "sv" else " on ") + fact_label(age["on"], lang)
@@ -174,7 +183,9 @@ def describe_rule(trace: Trace, lang: str) -> str:
     op = operator_of(spec)
     name = fact_label(spec["fact"], lang)
     if op == "exists":
-        known = {"sv": ("är känd", "är inte känd"), "en": ("is known", "is not known")}[lang if lang in LANGS else "sv"]
+        known = {"sv": ("är känd", "är inte känd"), "en": ("is known", "is not known")}[
+            lang if lang in LANGS else "sv"
+        ]
         return f"{name} {known[0] if spec['exists'] else known[1]}"
     if op == "equals" and isinstance(spec[op], bool):
         return name if spec[op] else ("inte " if lang == "sv" else "not ") + name

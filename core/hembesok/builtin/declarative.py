@@ -90,55 +90,99 @@ def _site_reason(program: Program, case: Case) -> tuple[Truth, Reason]:
     assert sites is not None
     fact = sites.match
     value = case.facts.get(fact)
-    label = {"listed_bvc": ("BVC", "BVC"), "municipality": ("kommun", "municipality"), "area": ("område", "area")}[fact]
+    label = {
+        "listed_bvc": ("BVC", "BVC"),
+        "municipality": ("kommun", "municipality"),
+        "area": ("område", "area"),
+    }[fact]
     if value is None:
-        return Truth.UNKNOWN, Reason("$.sites", Truth.UNKNOWN, {
-            "sv": f"Uppgift om {label[0]} saknas; programmet gäller vissa {label[0]}-enheter.",
-            "en": f"No {label[1]} given; the programme runs at certain sites only.",
-        }, (fact,))
+        return Truth.UNKNOWN, Reason(
+            "$.sites",
+            Truth.UNKNOWN,
+            {
+                "sv": f"Uppgift om {label[0]} saknas; programmet gäller vissa {label[0]}-enheter.",
+                "en": f"No {label[1]} given; the programme runs at certain sites only.",
+            },
+            (fact,),
+        )
     site = sites.find(value)
     if site is None:
         names = ", ".join(s.name for s in sites.sites if not s.planned)
-        return Truth.FALSE, Reason("$.sites", Truth.FALSE, {
-            "sv": f"{value} ingår inte i programmet (deltagande: {names}).",
-            "en": f"{value} does not take part in the programme (taking part: {names}).",
-        }, (fact,))
+        return Truth.FALSE, Reason(
+            "$.sites",
+            Truth.FALSE,
+            {
+                "sv": f"{value} ingår inte i programmet (deltagande: {names}).",
+                "en": f"{value} does not take part in the programme (taking part: {names}).",
+            },
+            (fact,),
+        )
     birth = case.birth_date
     if site.planned:
-        return Truth.FALSE, Reason("$.sites", Truth.FALSE, {
-            "sv": f"{site.name} är planerad men har inte startat programmet.",
-            "en": f"{site.name} is planned but has not started the programme.",
-        }, (fact,))
+        return Truth.FALSE, Reason(
+            "$.sites",
+            Truth.FALSE,
+            {
+                "sv": f"{site.name} är planerad men har inte startat programmet.",
+                "en": f"{site.name} is planned but has not started the programme.",
+            },
+            (fact,),
+        )
     if site.start is not None and birth < site.start:
-        return Truth.FALSE, Reason("$.sites", Truth.FALSE, {
-            "sv": f"{site.name} startade programmet {site.start.isoformat()}, efter barnets födelse.",
-            "en": f"{site.name} started the programme on {site.start.isoformat()}, after the child was born.",
-        }, (fact, "child.birth_date"))
+        return Truth.FALSE, Reason(
+            "$.sites",
+            Truth.FALSE,
+            {
+                "sv": f"{site.name} startade programmet {site.start.isoformat()}, efter barnets födelse.",
+                "en": f"{site.name} started the programme on {site.start.isoformat()}, after the child was born.",
+            },
+            (fact, "child.birth_date"),
+        )
     if site.end is not None and birth > site.end:
-        return Truth.FALSE, Reason("$.sites", Truth.FALSE, {
-            "sv": f"{site.name} avslutade programmet {site.end.isoformat()}, före barnets födelse.",
-            "en": f"{site.name} ended the programme on {site.end.isoformat()}, before the child was born.",
-        }, (fact, "child.birth_date"))
+        return Truth.FALSE, Reason(
+            "$.sites",
+            Truth.FALSE,
+            {
+                "sv": f"{site.name} avslutade programmet {site.end.isoformat()}, före barnets födelse.",
+                "en": f"{site.name} ended the programme on {site.end.isoformat()}, before the child was born.",
+            },
+            (fact, "child.birth_date"),
+        )
     since = f" sedan {site.start.isoformat()}" if site.start else ""
     since_en = f" since {site.start.isoformat()}" if site.start else ""
-    return Truth.TRUE, Reason("$.sites", Truth.TRUE, {
-        "sv": f"{site.name} ingår i programmet{since}.",
-        "en": f"{site.name} takes part in the programme{since_en}.",
-    }, (fact,))
+    return Truth.TRUE, Reason(
+        "$.sites",
+        Truth.TRUE,
+        {
+            "sv": f"{site.name} ingår i programmet{since}.",
+            "en": f"{site.name} takes part in the programme{since_en}.",
+        },
+        (fact,),
+    )
 
 
 def _validity_reason(program: Program, case: Case) -> Reason | None:
     birth = case.birth_date
     if program.valid_from is not None and birth < program.valid_from:
-        return Reason("$.valid_from", Truth.FALSE, {
-            "sv": f"Programmet gäller barn födda från {program.valid_from.isoformat()}.",
-            "en": f"The programme applies to children born on or after {program.valid_from.isoformat()}.",
-        }, ("child.birth_date",))
+        return Reason(
+            "$.valid_from",
+            Truth.FALSE,
+            {
+                "sv": f"Programmet gäller barn födda från {program.valid_from.isoformat()}.",
+                "en": f"The programme applies to children born on or after {program.valid_from.isoformat()}.",
+            },
+            ("child.birth_date",),
+        )
     if program.valid_to is not None and birth > program.valid_to:
-        return Reason("$.valid_to", Truth.FALSE, {
-            "sv": f"Programmet gäller barn födda till och med {program.valid_to.isoformat()}.",
-            "en": f"The programme applies to children born on or before {program.valid_to.isoformat()}.",
-        }, ("child.birth_date",))
+        return Reason(
+            "$.valid_to",
+            Truth.FALSE,
+            {
+                "sv": f"Programmet gäller barn födda till och med {program.valid_to.isoformat()}.",
+                "en": f"The programme applies to children born on or before {program.valid_to.isoformat()}.",
+            },
+            ("child.birth_date",),
+        )
     return None
 
 

@@ -4,7 +4,6 @@ import datetime as dt
 
 import hembesok_vaggeryd
 import pytest
-
 from hembesok.testing import engine_with, failing_examples, plan_for, statuses
 
 
@@ -13,7 +12,11 @@ def engine():
     return engine_with(hembesok_vaggeryd)
 
 
-FIRST = {"child": {"birth_date": "2026-03-10"}, "municipality": "Vaggeryd", "first_child": {"either_parent": True}}
+FIRST = {
+    "child": {"birth_date": "2026-03-10"},
+    "municipality": "Vaggeryd",
+    "first_child": {"either_parent": True},
+}
 
 
 def test_program_examples_pass(engine):
@@ -60,4 +63,8 @@ def test_municipality_code_and_case_insensitive_name_match(engine):
 def test_family_moving_in_after_the_two_month_window(engine):
     case = {**FIRST, "moved_in_on": "2026-08-10"}
     plan = plan_for(engine, case, "2026-08-20", "vaggeryd")
-    assert statuses(plan) == {"newborn": "not_offered", "two_months": "not_offered", "eight_months": "upcoming"}
+    assert statuses(plan) == {
+        "newborn": "not_offered",
+        "two_months": "not_offered",
+        "eight_months": "upcoming",
+    }
