@@ -3,10 +3,11 @@
 import datetime as dt
 
 import pytest
-from hembesok import ages
-from hembesok.ages import Duration
 from hypothesis import given
 from hypothesis import strategies as st
+
+from hembesok import ages
+from hembesok.ages import Duration
 
 D = dt.date
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+
 from hembesok import cli, schema_store
 
 ROOT = Path(__file__).parents[1]

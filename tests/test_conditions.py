@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+
 from hembesok.conditions import OPERATORS, compile_condition
 from hembesok.truth import Truth
 

@@ -1,6 +1,7 @@
 """Safe loading with positions: YAML and JSON, dates kept as strings, no code executed."""
 
 import pytest
+
 from hembesok.documents import DocumentError, Position, load_text, parse_json, parse_yaml
 
 

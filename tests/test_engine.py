@@ -7,6 +7,7 @@ from pathlib import Path
 import hembesok_vaggeryd
 import jsonschema
 import pytest
+
 from hembesok import Case, Engine, schema_store
 from hembesok.program import canonical_hash
 

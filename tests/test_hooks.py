@@ -4,6 +4,7 @@ import datetime as dt
 import types
 
 import hembesok_vaggeryd
+
 from hembesok import Case, Decision, Engine, hookimpl
 from hembesok.builtin.declarative import plan_visit
 from hembesok.plan import NOT_ELIGIBLE, Reason

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from hembesok import hookimpl
 from hembesok.engine import Engine
 from hembesok.plugins import BUILTIN_NAME, PluginError, make_plugin_manager

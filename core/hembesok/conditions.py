@@ -10,6 +10,7 @@ UNKNOWN, and `explain` names the facts that would settle an UNKNOWN result.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,7 +163,12 @@ Predicate = Callable[[Any], "bool | None"]
 
 
 def _norm(value: Any) -> Any:
-    return value.strip().casefold() if isinstance(value, str) else value
+    """Strings compare without regard to case, surrounding space or Unicode composition."""
+    return normalise_text(value) if isinstance(value, str) else value
+
+
+def normalise_text(value: str) -> str:
+    return unicodedata.normalize("NFC", value).strip().casefold()
 
 
 def _equals(operand: Any) -> Predicate:

@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hembesok.case import Case
+from hembesok.documents import Document
 from hembesok.engine import Engine
+from hembesok.loader import case_date_problems
 from hembesok.program import Program
 
 
@@ -25,8 +27,15 @@ class ExampleResult:
 def run_examples(engine: Engine, program: Program) -> list[ExampleResult]:
     results = []
     for index, example in enumerate(program.definition.get("examples", ())):
-        case = Case.from_dict(example["case"])
-        plan = engine.evaluate(case, dt.date.fromisoformat(example["as_of"]), [program.id])
+        as_of = dt.date.fromisoformat(example["as_of"])
+        bad_dates = case_date_problems(
+            Document(program.source, example["case"]), example["case"], (), as_of
+        )
+        if bad_dates:
+            problems = tuple(f"case {p.path}: {p.message}" for p in bad_dates)
+            results.append(ExampleResult(program.id, index, example["name"], problems))
+            continue
+        plan = engine.evaluate(Case.from_dict(example["case"]), as_of, [program.id])
         got = plan.program(program.id)
         expect = example["expect"]
         diffs: list[str] = []

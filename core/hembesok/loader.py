@@ -97,7 +97,7 @@ def case_problems(doc: Document, as_of: dt.date | None = None) -> list[P.Problem
     """Schema problems of a case (values never quoted) and its dates against `as_of`."""
     found = P.validate(doc, "case", redact=True)
     if isinstance(doc.data, Mapping):
-        found += _case_dates(doc, doc.data, (), as_of)
+        found += case_date_problems(doc, doc.data, (), as_of)
     return P.sort_problems(found)
 
 
@@ -108,7 +108,7 @@ def _iso(value: Any) -> dt.date | None:
         return None
 
 
-def _case_dates(
+def case_date_problems(
     doc: Document, data: Mapping[str, Any], base: tuple[str | int, ...], as_of: dt.date | None
 ) -> list[P.Problem]:
     """Date checks a schema cannot make; parts the schema already rejected are skipped."""

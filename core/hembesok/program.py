@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hembesok.ages import Duration
-from hembesok.conditions import Condition, compile_condition
+from hembesok.conditions import Condition, compile_condition, normalise_text
 from hembesok.texts import Text
 
 
@@ -49,7 +49,7 @@ class Sites:
     def find(self, value: Any) -> Site | None:
         if not isinstance(value, str):
             return None
-        key = value.strip().casefold()
+        key = normalise_text(value)
         return next((site for site in self.sites if key in site.keys), None)
 
 
@@ -92,8 +92,7 @@ class Program:
                         id=s["id"],
                         name=s["name"],
                         keys=frozenset(
-                            k.strip().casefold()
-                            for k in (s["id"], s["name"], *s.get("aliases", ()))
+                            normalise_text(k) for k in (s["id"], s["name"], *s.get("aliases", ()))
                         ),
                         start=_date(s.get("start")),
                         end=_date(s.get("end")),

@@ -28,10 +28,36 @@ _STATUS = {Truth.TRUE: ELIGIBLE, Truth.FALSE: NOT_ELIGIBLE, Truth.UNKNOWN: UNDET
 @hookimpl(trylast=True)
 def hembesok_case_facts(case: Case, as_of: dt.date) -> Mapping[str, Any] | None:
     birth = case.birth_date
-    return {
+    derived: dict[str, Any] = {
         "child.age_days": ages.age_in_days(birth, as_of),
         "child.age_months": ages.completed_months(birth, as_of),
     }
+    derived.update(implied_first_child_facts(case.facts))
+    return derived
+
+
+def implied_first_child_facts(facts: Mapping[str, Any]) -> dict[str, bool]:
+    """First-child facts that follow from the ones the journal sent.
+
+    Only what follows logically: the first child of both parents is the first of the
+    birthing parent and of at least one parent; a child that is no parent's first is
+    nobody's first. Nothing is inferred about `born_in_sweden` or `in_municipality`.
+    The case's own values always win (the engine adds derived facts only where absent).
+    """
+    either = facts.get("first_child.either_parent")
+    both = facts.get("first_child.both_parents")
+    birthing = facts.get("first_child.birthing_parent")
+    out: dict[str, bool] = {}
+    if both is True or birthing is True:
+        out["first_child.either_parent"] = True
+    if both is True:
+        out["first_child.birthing_parent"] = True
+    if either is False:
+        out["first_child.both_parents"] = False
+        out["first_child.birthing_parent"] = False
+    if birthing is False:
+        out["first_child.both_parents"] = False
+    return out
 
 
 @hookimpl(trylast=True)

@@ -4,6 +4,7 @@ import datetime as dt
 
 import hembesok_vaggeryd
 import pytest
+
 from hembesok.testing import engine_with, failing_examples, plan_for, statuses
 
 

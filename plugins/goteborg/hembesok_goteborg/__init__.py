@@ -1,0 +1,11 @@
+"""Göteborg's Utökade hembesök: six joint home visits (BHV nurse + föräldrastödjare)."""
+
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+from hembesok import hookimpl
+
+
+@hookimpl
+def hembesok_programs() -> list[Traversable]:
+    return [resources.files(__name__) / "program.yaml"]
