@@ -165,3 +165,13 @@ def test_real_process_reports_json_syntax_error_without_traceback():
     assert proc.returncode == 1
     assert proc.stderr.startswith("-:1:11: $: JSON syntax error")
     assert "Traceback" not in proc.stderr
+
+
+def test_plan_prints_the_combined_timeline():
+    case = str(ROOT / "examples" / "goteborg-first-child-opaltorget.json")
+    result = invoke("plan", case, "--as-of", "2026-05-04", "--lang", "en")
+    assert result.exit_code == 0
+    text = result.output.split("Combined timeline (programs offered)", 1)[1]
+    assert "replaces rikshandboken: Newborn home visit (1–3 weeks)" in text
+    assert "same week as rikshandboken: BVC visit at 3–5 months: may be joined" in text
+    assert "replaced (by goteborg: newborn)" in result.output

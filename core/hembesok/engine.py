@@ -14,11 +14,13 @@ from typing import Any
 
 from hembesok import __version__
 from hembesok.case import Case
-from hembesok.loader import load_program
+from hembesok.documents import DocumentError
+from hembesok.loader import load_program, read_document
 from hembesok.plan import Decision, Plan, ProgramPlan
 from hembesok.plugins import LoadedPlugins, PluginError, make_plugin_manager
-from hembesok.problems import InvalidDocument, Problem
+from hembesok.problems import InvalidDocument, Problem, json_path
 from hembesok.program import Program
+from hembesok.timeline import apply_replacements, merge
 
 
 @dataclass
@@ -27,6 +29,16 @@ class ProgramLoadError:
 
     distribution: str
     problems: list[Problem]
+
+
+def _located(program: Program, path: tuple[str | int, ...], message: str) -> Problem:
+    """A problem at a place in a loaded program's file (read again only on this error path)."""
+    try:
+        doc = read_document(program.source)
+    except DocumentError:
+        return Problem(program.source, 1, 1, json_path(path), message)
+    pos = doc.locate(path)
+    return Problem(program.source, pos.line, pos.column, json_path(path), message)
 
 
 @dataclass
@@ -58,7 +70,32 @@ class Engine:
                     engine.errors.append(ProgramLoadError(dist, exc.problems))
                     continue
                 engine.add(program)
+        engine.errors.extend(engine.check_references())
         return engine
+
+    def check_references(self) -> list[ProgramLoadError]:
+        """`replaces` entries naming a visit that an installed program does not have.
+
+        A replaced program that is not installed is fine (a region may not use the
+        baseline); a misspelt visit of an installed one would silently double a visit.
+        """
+        out = []
+        for program in self.programs.values():
+            found = []
+            for index, rep in enumerate(program.replaces):
+                target = self.programs.get(rep.program)
+                if target is not None and rep.visit not in {v.id for v in target.schedule}:
+                    known = ", ".join(v.id for v in target.schedule)
+                    found.append(
+                        _located(
+                            program,
+                            ("replaces", index, "visit"),
+                            f"program '{rep.program}' has no visit '{rep.visit}'; its visits are: {known}",
+                        )
+                    )
+            if found:
+                out.append(ProgramLoadError(program.distribution or program.source, found))
+        return out
 
     def add(self, program: Program) -> None:
         existing = self.programs.get(program.id)
@@ -95,4 +132,5 @@ class Engine:
                 program=program, case=case, decision=decision, as_of=as_of
             )
             plans.append(ProgramPlan(program, decision, tuple(visits or ())))
-        return Plan(as_of, tuple(plans), __version__, case.case_ref)
+        merged = apply_replacements(plans)
+        return Plan(as_of, merged, __version__, case.case_ref, merge(merged))

@@ -59,7 +59,7 @@ def _program_semantics(doc: Document) -> list[P.Problem]:
                 )
             )
     for i, rep in enumerate(data.get("replaces", ())):
-        if "by" in rep and rep["by"] not in ids:
+        if rep["by"] not in ids:
             out.append(
                 P.problem_at(
                     doc,

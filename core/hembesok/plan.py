@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hembesok.ages import Window
 from hembesok.conditions import Trace
@@ -16,8 +16,20 @@ from hembesok.program import Program, Visit
 from hembesok.texts import Text
 from hembesok.truth import Truth
 
+if TYPE_CHECKING:
+    from hembesok.timeline import TimelineEntry
+
 ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED = "eligible", "not_eligible", "undetermined"
-VISIT_STATUSES = ("upcoming", "due", "overdue", "missed", "done", "not_offered", "declined")
+VISIT_STATUSES = (
+    "upcoming",
+    "due",
+    "overdue",
+    "missed",
+    "done",
+    "not_offered",
+    "declined",
+    "replaced",
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class PlannedVisit:
     window: Window
     status: str
     done_on: dt.date | None = None
+    replaced_by: tuple[str, str] | None = None  # (program id, visit id) that takes its place
 
     def to_json(self, program: Program) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -80,6 +93,8 @@ class PlannedVisit:
         }
         if self.done_on is not None:
             out["done_on"] = self.done_on.isoformat()
+        if self.replaced_by is not None:
+            out["replaced_by"] = {"program": self.replaced_by[0], "visit": self.replaced_by[1]}
         return out
 
 
@@ -110,6 +125,7 @@ class Plan:
     programs: tuple[ProgramPlan, ...]
     engine_version: str
     case_ref: str | None = None
+    timeline: tuple[TimelineEntry, ...] = ()
 
     def program(self, program_id: str) -> ProgramPlan:
         for plan in self.programs:
@@ -125,6 +141,7 @@ class Plan:
             "as_of": self.as_of.isoformat(),
             "engine": {"name": "hembesok", "version": self.engine_version},
             "programs": [p.to_json() for p in self.programs],
+            "timeline": [e.to_json() for e in self.timeline],
         }
         if self.case_ref is not None:
             out["case_ref"] = self.case_ref

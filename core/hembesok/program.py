@@ -57,7 +57,7 @@ class Sites:
 class Replacement:
     program: str
     visit: str
-    by: str | None
+    by: str
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class Program:
             valid_from=_date(d.get("valid_from")),
             valid_to=_date(d.get("valid_to")),
             replaces=tuple(
-                Replacement(r["program"], r["visit"], r.get("by")) for r in d.get("replaces", ())
+                Replacement(r["program"], r["visit"], r["by"]) for r in d.get("replaces", ())
             ),
             roles=d.get("roles", {}),
             sha256=canonical_hash(d),

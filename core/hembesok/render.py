@@ -38,7 +38,44 @@ def plan_text(plan: Plan, lang: str) -> str:
     for program_plan in plan.programs:
         lines.append("")
         lines.extend(program_text(program_plan, lang))
+    if len({e.program.program.id for e in plan.timeline}) > 1:
+        lines.append("")
+        lines.extend(timeline_text(plan, lang))
     return "\n".join(lines) + "\n"
+
+
+def timeline_text(plan: Plan, lang: str) -> list[str]:
+    """The merged timeline: one row per visit, replaced visits named, joinable ones marked."""
+    titles = {pp.program.id: pp for pp in plan.programs}
+    lines = [pick(UI["timeline"], lang)]
+    rows = [[pick(UI[k], lang) for k in ("target", "program", "visit", "staff", "status", "note")]]
+    for entry in plan.timeline:
+        pp, v = entry.program, entry.visit
+        notes = []
+        for prog, visit in entry.replaces:
+            notes.append(f"{pick(UI['replaces'], lang)} {_visit_title(titles, prog, visit, lang)}")
+        for prog, visit in entry.join_with:
+            notes.append(
+                pick(UI["join_with"], lang).format(visit=_visit_title(titles, prog, visit, lang))
+            )
+        rows.append(
+            [
+                v.target.isoformat(),
+                pp.program.id,
+                pick(v.visit.title, lang),
+                ", ".join(role_label(r, lang, pp.program.roles) for r in v.visit.staff),
+                pick(STATUSES[v.status], lang),
+                "; ".join(notes),
+            ]
+        )
+    lines.extend("  " + line for line in _table(rows))
+    return lines
+
+
+def _visit_title(plans: dict[str, ProgramPlan], program: str, visit: str, lang: str) -> str:
+    pp = plans.get(program)
+    found = next((v for v in pp.visits if v.visit.id == visit), None) if pp else None
+    return f"{program}: {pick(found.visit.title, lang) if found else visit}"
 
 
 def program_text(pp: ProgramPlan, lang: str) -> list[str]:
@@ -52,6 +89,8 @@ def program_text(pp: ProgramPlan, lang: str) -> list[str]:
     if d.missing_facts:
         names = ", ".join(f"{fact_label(f, lang)} ({f})" for f in d.missing_facts)
         lines.append(f"  {pick(UI['missing'], lang)}: {names}")
+    if pp.visits and d.status == "undetermined":
+        lines.append(f"  {pick(UI['provisional'], lang)}")
     if pp.visits:
         header = [pick(UI[k], lang) for k in ("visit", "target", "window", "staff", "status")]
         rows = [header]
@@ -61,6 +100,8 @@ def program_text(pp: ProgramPlan, lang: str) -> list[str]:
             state = pick(STATUSES[v.status], lang)
             if v.done_on is not None:
                 state += f" {v.done_on.isoformat()}"
+            if v.replaced_by is not None:
+                state += f" ({pick(UI['by'], lang)} {v.replaced_by[0]}: {v.replaced_by[1]})"
             rows.append(
                 [
                     pick(v.visit.title, lang),

@@ -88,6 +88,7 @@ STATUSES: dict[str, Text] = {
         "en": "not offered (window closed before enrolment)",
     },
     "declined": {"sv": "avböjt", "en": "declined"},
+    "replaced": {"sv": "ersatt", "en": "replaced"},
 }
 
 TRUTH: dict[Truth, Text] = {
@@ -108,6 +109,22 @@ UI: dict[str, Text] = {
     "as_of": {"sv": "Per datum", "en": "As of"},
     "no_programs": {"sv": "Inga program är installerade.", "en": "No programs are installed."},
     "missing_value": {"sv": "saknas", "en": "not given"},
+    "timeline": {
+        "sv": "Samlad tidslinje (program som erbjuds)",
+        "en": "Combined timeline (programs offered)",
+    },
+    "program": {"sv": "Program", "en": "Program"},
+    "note": {"sv": "Anmärkning", "en": "Note"},
+    "replaces": {"sv": "ersätter", "en": "replaces"},
+    "by": {"sv": "av", "en": "by"},
+    "join_with": {
+        "sv": "samma vecka som {visit}: kan samordnas",
+        "en": "same week as {visit}: may be joined",
+    },
+    "provisional": {
+        "sv": "Besöken nedan är preliminära tills beslutet kan fattas.",
+        "en": "The visits below are provisional until the decision can be made.",
+    },
 }
 
 _OPERATORS: dict[str, Text] = {
