@@ -111,26 +111,29 @@ def _facts_in(trace: Trace) -> set[str]:
     return found
 
 
+_NO_SITE_FACT = {
+    "listed_bvc": {
+        "sv": "Uppgift om listad BVC saknas; programmet ges bara vid vissa BVC.",
+        "en": "No listed BVC given; the programme runs at certain BVCs only.",
+    },
+    "municipality": {
+        "sv": "Uppgift om hemkommun saknas; programmet ges bara i vissa kommuner.",
+        "en": "No municipality given; the programme runs in certain municipalities only.",
+    },
+    "area": {
+        "sv": "Uppgift om bostadsområde saknas; programmet ges bara i vissa områden.",
+        "en": "No residential area given; the programme runs in certain areas only.",
+    },
+}
+
+
 def _site_reason(program: Program, case: Case) -> tuple[Truth, Reason]:
     sites = program.sites
     assert sites is not None
     fact = sites.match
     value = case.facts.get(fact)
-    label = {
-        "listed_bvc": ("BVC", "BVC"),
-        "municipality": ("kommun", "municipality"),
-        "area": ("område", "area"),
-    }[fact]
     if value is None:
-        return Truth.UNKNOWN, Reason(
-            "$.sites",
-            Truth.UNKNOWN,
-            {
-                "sv": f"Uppgift om {label[0]} saknas; programmet gäller vissa {label[0]}-enheter.",
-                "en": f"No {label[1]} given; the programme runs at certain sites only.",
-            },
-            (fact,),
-        )
+        return Truth.UNKNOWN, Reason("$.sites", Truth.UNKNOWN, dict(_NO_SITE_FACT[fact]), (fact,))
     site = sites.find(value)
     if site is None:
         names = ", ".join(s.name for s in sites.sites if not s.planned)
