@@ -7,12 +7,16 @@ out of the facts altogether, so no rule, trace or explanation can ever show it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Case keys that never become facts: identity numbers stay out of rules and traces.
+from hembesok.screening import Response
+
+#: Case keys that never become facts: identity numbers stay out of rules and traces
+#: (questionnaire answers and visit lists are kept apart too).
 PRIVATE_KEYS = frozenset({"identifier", "case_ref", "$schema"})
 
 DATE_FACTS = frozenset({"child.birth_date", "moved_in_on"})
@@ -35,6 +39,7 @@ class Case:
     visits_done: tuple[VisitDone, ...] = ()
     case_ref: str | None = None
     moved_in_on: dt.date | None = None
+    responses: tuple[Response, ...] = field(default=(), repr=False)
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -53,6 +58,7 @@ class Case:
             visits_done=done,
             case_ref=data.get("case_ref"),
             moved_in_on=facts.get("moved_in_on"),
+            responses=tuple(Response.from_dict(r) for r in data.get("responses", ())),
             raw=data,
         )
 
@@ -61,20 +67,12 @@ class Case:
         if not extra:
             return self
         merged = {**extra, **self.facts}
-        return Case(
-            self.birth_date,
-            merged,
-            self.declined,
-            self.visits_done,
-            self.case_ref,
-            self.moved_in_on,
-            self.raw,
-        )
+        return dataclasses.replace(self, facts=merged)
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
     for key, value in data.items():
-        if key in PRIVATE_KEYS or key in ("visits_done", "declined"):
+        if key in PRIVATE_KEYS or key in ("visits_done", "declined", "responses"):
             continue
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):

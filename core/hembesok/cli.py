@@ -295,3 +295,8 @@ def run() -> None:
             err=True,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+from hembesok.cli_screening import screen  # noqa: E402
+
+main.add_command(screen)

@@ -15,11 +15,14 @@ from typing import Any
 from hembesok import __version__
 from hembesok.case import Case
 from hembesok.documents import DocumentError
-from hembesok.loader import load_program, read_document
+from hembesok.instrument import Instrument
+from hembesok.loader import load_instrument, load_program, read_document
+from hembesok.occasions import screening_occasions
 from hembesok.plan import Decision, Plan, ProgramPlan
 from hembesok.plugins import LoadedPlugins, PluginError, make_plugin_manager
 from hembesok.problems import InvalidDocument, Problem, json_path
 from hembesok.program import Program
+from hembesok.screening import Response, ScreeningResult
 from hembesok.timeline import apply_replacements, merge
 
 
@@ -45,6 +48,7 @@ def _located(program: Program, path: tuple[str | int, ...], message: str) -> Pro
 class Engine:
     loaded: LoadedPlugins
     programs: dict[str, Program] = field(default_factory=dict)
+    instruments: dict[str, Instrument] = field(default_factory=dict)
     errors: list[ProgramLoadError] = field(default_factory=list)
 
     @classmethod
@@ -70,8 +74,36 @@ class Engine:
                     engine.errors.append(ProgramLoadError(dist, exc.problems))
                     continue
                 engine.add(program)
+        for impl in loaded.manager.hook.hembesok_instruments.get_hookimpls():
+            dist = loaded.distribution_of(impl.plugin)
+            instrument_sources: Iterable[Any] = impl.function() or ()  # type: ignore[assignment]
+            for source in instrument_sources:
+                try:
+                    instrument = load_instrument(source, distribution=dist)
+                except InvalidDocument as exc:
+                    engine.errors.append(ProgramLoadError(dist, exc.problems))
+                    continue
+                engine.add_instrument(instrument)
         engine.errors.extend(engine.check_references())
         return engine
+
+    def add_instrument(self, instrument: Instrument) -> None:
+        existing = self.instruments.get(instrument.id)
+        if existing is not None:
+            raise PluginError(
+                f"instrument id '{instrument.id}' is registered twice: by "
+                f"{existing.distribution or existing.source} and by "
+                f"{instrument.distribution or instrument.source}"
+            )
+        self.instruments[instrument.id] = instrument
+
+    def screen(self, response: Response, history: Sequence[Response] = ()) -> ScreeningResult:
+        """Score one response of an installed instrument, followed against `history`."""
+        instrument = self.instruments[response.instrument]
+        result: ScreeningResult = self.loaded.manager.hook.hembesok_screening(
+            instrument=instrument, response=response, history=list(history)
+        )
+        return result
 
     def check_references(self) -> list[ProgramLoadError]:
         """`replaces` entries naming a visit that an installed program does not have.
@@ -91,6 +123,16 @@ class Engine:
                             program,
                             ("replaces", index, "visit"),
                             f"program '{rep.program}' has no visit '{rep.visit}'; its visits are: {known}",
+                        )
+                    )
+            for index, entry in enumerate(program.screening):
+                if entry.instrument not in self.instruments:
+                    installed = ", ".join(sorted(self.instruments)) or "none"
+                    found.append(
+                        _located(
+                            program,
+                            ("screening", index, "instrument"),
+                            f"no installed plugin registers instrument '{entry.instrument}'; installed: {installed}",
                         )
                     )
             if found:
@@ -131,6 +173,12 @@ class Engine:
             visits = hook.hembesok_visit_schedule(
                 program=program, case=case, decision=decision, as_of=as_of
             )
-            plans.append(ProgramPlan(program, decision, tuple(visits or ())))
+            planned = tuple(visits or ())
+            occasions = (
+                screening_occasions(program, planned, case, self.screen)
+                if program.screening
+                else ()
+            )
+            plans.append(ProgramPlan(program, decision, planned, occasions))
         merged = apply_replacements(plans)
         return Plan(as_of, merged, __version__, case.case_ref, merge(merged))

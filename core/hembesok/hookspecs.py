@@ -17,8 +17,10 @@ from typing import Any, TypeAlias
 import pluggy
 
 from hembesok.case import Case
+from hembesok.instrument import Instrument
 from hembesok.plan import Decision, PlannedVisit
 from hembesok.program import Program
+from hembesok.screening import Response, ScreeningResult
 
 PROJECT = "hembesok"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -100,14 +102,14 @@ def hembesok_visit_schedule(
 
 @hookspec(firstresult=True)
 def hembesok_screening(
-    instrument: Any, response: Mapping[str, Any], history: Sequence[Mapping[str, Any]]
-) -> Any:
-    """Score a questionnaire response, given the child's earlier responses.
+    instrument: Instrument, response: Response, history: Sequence[Response]
+) -> ScreeningResult | None:
+    """Score a questionnaire response, given the same child's earlier responses.
 
-    The declarative default arrives with screening instruments (see issue 4 in
-    docs/roadmap.md); until then no plugin answers and scoring is unavailable.
+    The declarative default scores each domain by the instrument file's rules and
+    compares it with the same respondent's latest earlier response.
 
-    Example::
+    Example (a licensed form whose scoring a YAML rule cannot express)::
 
         @hookimpl
         def hembesok_screening(instrument, response, history):

@@ -11,7 +11,9 @@ from typing import Any
 from hembesok import problems as P
 from hembesok.case import Case
 from hembesok.documents import Document, DocumentError, Position, load_file, load_text
+from hembesok.instrument import Instrument
 from hembesok.program import Program
+from hembesok.screening import Response
 
 
 def read_document(source: str | Path | Traversable) -> Document:
@@ -58,6 +60,16 @@ def _program_semantics(doc: Document) -> list[P.Problem]:
                     doc, ("sites", "list", i, "end"), "must not be before the site's start"
                 )
             )
+    for i, entry in enumerate(data.get("screening", ())):
+        for k, visit_id in enumerate(entry["at"]):
+            if visit_id not in ids:
+                out.append(
+                    P.problem_at(
+                        doc,
+                        ("screening", i, "at", k),
+                        f"names no visit of this program: '{visit_id}'; visits are: {', '.join(ids)}",
+                    )
+                )
     for i, rep in enumerate(data.get("replaces", ())):
         if rep["by"] not in ids:
             out.append(
@@ -161,3 +173,152 @@ def load_case(doc: Document, as_of: dt.date | None = None) -> Case:
     if found:
         raise P.InvalidDocument(found)
     return Case.from_dict(doc.data)
+
+
+def instrument_problems(doc: Document) -> list[P.Problem]:
+    """Schema problems of an instrument plus cross-references a schema cannot check."""
+    found = P.validate(doc, "instrument", redact=False)
+    if found or not isinstance(doc.data, Mapping):
+        return found
+    return P.sort_problems(found + _instrument_semantics(doc))
+
+
+def _instrument_semantics(doc: Document) -> list[P.Problem]:
+    data = doc.data
+    out: list[P.Problem] = []
+    items: dict[str, int] = {}
+    for i, item in enumerate(data["items"]):
+        if item["id"] in items:
+            out.append(
+                P.problem_at(
+                    doc,
+                    ("items", i, "id"),
+                    f"item id '{item['id']}' is used twice (first at items[{items[item['id']]}])",
+                )
+            )
+        items.setdefault(item["id"], i)
+        values = [o["value"] for o in item["answer"].get("options", ())]
+        for j, value in enumerate(values):
+            if value in values[:j]:
+                out.append(
+                    P.problem_at(
+                        doc,
+                        ("items", i, "answer", "options", j, "value"),
+                        f"option value {value!r} is used twice in this item",
+                    )
+                )
+    used: set[str] = set()
+    domain_ids: set[str] = set()
+    for d, domain in enumerate(data["domains"]):
+        if domain["id"] in domain_ids:
+            out.append(
+                P.problem_at(doc, ("domains", d, "id"), f"domain id '{domain['id']}' is used twice")
+            )
+        domain_ids.add(domain["id"])
+        for k, item_id in enumerate(domain["items"]):
+            used.add(item_id)
+            if item_id not in items:
+                known = ", ".join(items)
+                out.append(
+                    P.problem_at(
+                        doc,
+                        ("domains", d, "items", k),
+                        f"names no item of this instrument: '{item_id}'; items are: {known}",
+                    )
+                )
+    for item_id, i in items.items():
+        if item_id not in used:
+            out.append(
+                P.problem_at(
+                    doc,
+                    ("items", i, "id"),
+                    f"item '{item_id}' belongs to no domain, so its answer is never scored",
+                    severity="warning",
+                )
+            )
+    return out
+
+
+def load_instrument(source: str | Path | Traversable, distribution: str = "") -> Instrument:
+    """Read, validate and compile one instrument file; raise InvalidDocument with every problem."""
+    try:
+        doc = read_document(source)
+    except DocumentError as exc:
+        raise P.InvalidDocument([P.from_document_error(exc)]) from None
+    found = instrument_problems(doc)
+    if any(p.severity == "error" for p in found):
+        raise P.InvalidDocument(found)
+    return Instrument.compile(doc.data, source=doc.path, distribution=distribution)
+
+
+def response_problems(
+    doc: Document, instruments: Mapping[str, Instrument], base: tuple[str | int, ...] = ()
+) -> list[P.Problem]:
+    """Problems of a response (or a list of them): never quoting an answer."""
+    data = doc.data
+    if isinstance(data, list) and not base:
+        found: list[P.Problem] = []
+        for index, _ in enumerate(data):
+            found += _one_response_problems(doc, instruments, (index,))
+        return P.sort_problems(found)
+    return _one_response_problems(doc, instruments, base)
+
+
+def _one_response_problems(
+    doc: Document, instruments: Mapping[str, Instrument], base: tuple[str | int, ...]
+) -> list[P.Problem]:
+    data: Any = doc.data
+    for key in base:
+        data = data[key]
+    found = P.validate(doc, "response", redact=True, base=base)
+    if found or not isinstance(data, Mapping):
+        return found
+    instrument = instruments.get(data["instrument"])
+    if instrument is None:
+        known = ", ".join(sorted(instruments)) or "none installed"
+        return [
+            P.problem_at(
+                doc, (*base, "instrument"), f"names no installed instrument; installed: {known}"
+            )
+        ]
+    for item_id, answer in data["answers"].items():
+        item = instrument.items.get(item_id)
+        if item is None:
+            found.append(
+                P.problem_at(
+                    doc,
+                    (*base, "answers", item_id),
+                    f"'{item_id}' is not an item of instrument '{instrument.id}'",
+                    key=True,
+                )
+            )
+        elif answer is not None and not item.accepts(answer):
+            found.append(
+                P.problem_at(
+                    doc,
+                    (*base, "answers", item_id),
+                    f"is not an allowed answer to '{item_id}' ({_allowed(item)})",
+                )
+            )
+    return found
+
+
+def _allowed(item: Any) -> str:
+    if item.type == "yes_no":
+        return "yes or no"
+    if item.type == "choice":
+        return "one of " + ", ".join(repr(v) for v in item.scores)
+    bounds = [
+        f"at least {item.minimum}" if item.minimum is not None else "",
+        f"at most {item.maximum}" if item.maximum is not None else "",
+    ]
+    return "a number" + (" " + " and ".join(b for b in bounds if b) if any(bounds) else "")
+
+
+def load_responses(doc: Document, instruments: Mapping[str, Instrument]) -> list[Response]:
+    """One response or a JSON list of them, validated; raise InvalidDocument otherwise."""
+    found = response_problems(doc, instruments)
+    if found:
+        raise P.InvalidDocument(found)
+    items = doc.data if isinstance(doc.data, list) else [doc.data]
+    return [Response.from_dict(item) for item in items]

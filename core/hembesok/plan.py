@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from hembesok.ages import Window
 from hembesok.conditions import Trace
 from hembesok.program import Program, Visit
+from hembesok.screening import ScreeningResult
 from hembesok.texts import Text
 from hembesok.truth import Truth
 
@@ -99,10 +100,31 @@ class PlannedVisit:
 
 
 @dataclass(frozen=True)
+class ScreeningOccasion:
+    """A questionnaire due at one visit: its status and the results of responses given there."""
+
+    instrument: str
+    visit: PlannedVisit
+    status: str
+    results: tuple[ScreeningResult, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        window = self.visit.window
+        return {
+            "instrument": self.instrument,
+            "visit": self.visit.visit.id,
+            "status": self.status,
+            "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
+            "results": [r.to_json() for r in self.results],
+        }
+
+
+@dataclass(frozen=True)
 class ProgramPlan:
     program: Program
     decision: Decision
     visits: tuple[PlannedVisit, ...]
+    screenings: tuple[ScreeningOccasion, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         p = self.program
@@ -116,6 +138,7 @@ class ProgramPlan:
             },
             "decision": self.decision.to_json(),
             "visits": [v.to_json(p) for v in self.visits],
+            "screenings": [s.to_json() for s in self.screenings],
         }
 
 

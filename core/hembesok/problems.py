@@ -81,15 +81,21 @@ def problem_at(
     return Problem(doc.path, pos.line, pos.column, json_path(path), message, severity)
 
 
-def validate(doc: Document, schema_name: str, *, redact: bool) -> list[Problem]:
-    """Every schema problem of a document, one per mistake, in file order."""
+def validate(
+    doc: Document, schema_name: str, *, redact: bool, base: JsonPath = ()
+) -> list[Problem]:
+    """Every schema problem of a document (or of the part at `base`), one per mistake."""
     problems = [
         problem_at(doc, p, "duplicate key: the later value would silently win", key=True)
         for p in doc.duplicate_keys
+        if p[: len(base)] == base
     ]
-    errors = list(schemas.validator(schema_name).iter_errors(doc.data))
+    data = doc.data
+    for key in base:
+        data = data[key]
+    errors = list(schemas.validator(schema_name).iter_errors(data))
     for error in _without_derivatives(errors):
-        problems.append(_to_problem(doc, error, schema_name, redact))
+        problems.append(_to_problem(doc, error, schema_name, redact, base))
     return sort_problems(problems)
 
 
@@ -115,8 +121,10 @@ def _without_derivatives(errors: list[ValidationError]) -> list[ValidationError]
     return kept
 
 
-def _to_problem(doc: Document, error: ValidationError, schema_name: str, redact: bool) -> Problem:
-    path: JsonPath = tuple(error.absolute_path)
+def _to_problem(
+    doc: Document, error: ValidationError, schema_name: str, redact: bool, base: JsonPath = ()
+) -> Problem:
+    path: JsonPath = (*base, *error.absolute_path)
     key = False
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
         allowed = _schema_of(error).get("properties", {})

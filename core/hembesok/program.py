@@ -45,12 +45,19 @@ class Site:
 class Sites:
     match: str
     sites: tuple[Site, ...]
+    applies_by: str = "birth_date"  # or "visit_date": see schemas/program.schema.json
 
     def find(self, value: Any) -> Site | None:
         if not isinstance(value, str):
             return None
         key = normalise_text(value)
         return next((site for site in self.sites if key in site.keys), None)
+
+
+@dataclass(frozen=True)
+class ScreeningAt:
+    instrument: str
+    visits: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class Program:
     replaces: tuple[Replacement, ...]
     roles: Mapping[str, Text]
     sha256: str
+    screening: tuple[ScreeningAt, ...] = ()
     source: str = ""  # where it was loaded from, for messages
     distribution: str = ""  # the installed distribution that registered it
 
@@ -101,6 +109,7 @@ class Program:
                     )
                     for s in d["sites"]["list"]
                 ),
+                d["sites"].get("applies_by", "birth_date"),
             )
         schedule = tuple(
             Visit(
@@ -130,6 +139,9 @@ class Program:
             ),
             roles=d.get("roles", {}),
             sha256=canonical_hash(d),
+            screening=tuple(
+                ScreeningAt(s["instrument"], tuple(s["at"])) for s in d.get("screening", ())
+            ),
             source=source,
             distribution=distribution,
         )

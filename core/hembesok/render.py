@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from hembesok.conditions import Trace
 from hembesok.plan import Plan, ProgramPlan
+from hembesok.render_screening import occasions_lines
 from hembesok.texts import (
     DECISIONS,
     SETTINGS,
@@ -113,6 +114,7 @@ def program_text(pp: ProgramPlan, lang: str) -> list[str]:
             )
         lines.append("")
         lines.extend("  " + line for line in _table(rows))
+    lines.extend(occasions_lines(pp, lang))
     return lines
 
 

@@ -15,8 +15,10 @@ import pluggy
 from hembesok import ages
 from hembesok.case import Case
 from hembesok.conditions import Trace
+from hembesok.instrument import Instrument
 from hembesok.plan import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, Decision, PlannedVisit, Reason
-from hembesok.program import Program, Visit
+from hembesok.program import Program, Site, Visit
+from hembesok.screening import Response, ScreeningResult, score
 from hembesok.texts import describe_rule
 from hembesok.truth import Truth, all_of
 
@@ -66,8 +68,11 @@ def hembesok_eligibility(program: Program, case: Case, as_of: dt.date) -> Decisi
     missing: list[str] = []
     truths: list[Truth] = []
 
+    site_start: dt.date | None = None
     if program.sites is not None:
-        truth, reason = _site_reason(program, case)
+        truth, reason, site = _site_reason(program, case, as_of)
+        if site is not None and program.sites.applies_by == "visit_date":
+            site_start = site.start
         truths.append(truth)
         reasons.append(reason)
         if truth is Truth.UNKNOWN:
@@ -87,7 +92,9 @@ def hembesok_eligibility(program: Program, case: Case, as_of: dt.date) -> Decisi
             missing.append(name)
 
     truth = all_of(truths)
-    enrolment = max(case.birth_date, case.moved_in_on or case.birth_date)
+    # Visits are offered from the later of birth and moving in, and, for a site that
+    # applies by visit date, from the site's start.
+    enrolment = max(d for d in (case.birth_date, case.moved_in_on, site_start) if d is not None)
     return Decision(
         status=_STATUS[truth],
         reasons=tuple(reasons),
@@ -127,66 +134,93 @@ _NO_SITE_FACT = {
 }
 
 
-def _site_reason(program: Program, case: Case) -> tuple[Truth, Reason]:
+def _site_reason(program: Program, case: Case, as_of: dt.date) -> tuple[Truth, Reason, Site | None]:
+    """Whether the case's site takes part: by the child's birth date, or by `as_of` for
+    programs whose sites apply by visit date (see docs/dates.md)."""
     sites = program.sites
     assert sites is not None
     fact = sites.match
     value = case.facts.get(fact)
     if value is None:
-        return Truth.UNKNOWN, Reason("$.sites", Truth.UNKNOWN, dict(_NO_SITE_FACT[fact]), (fact,))
+        return (
+            Truth.UNKNOWN,
+            Reason("$.sites", Truth.UNKNOWN, dict(_NO_SITE_FACT[fact]), (fact,)),
+            None,
+        )
     site = sites.find(value)
     if site is None:
         names = ", ".join(s.name for s in sites.sites if not s.planned)
-        return Truth.FALSE, Reason(
-            "$.sites",
+        return (
             Truth.FALSE,
-            {
-                "sv": f"{value} ingår inte i programmet (deltagande: {names}).",
-                "en": f"{value} does not take part in the programme (taking part: {names}).",
-            },
-            (fact,),
+            Reason(
+                "$.sites",
+                Truth.FALSE,
+                {
+                    "sv": f"{value} ingår inte i programmet (deltagande: {names}).",
+                    "en": f"{value} does not take part in the programme (taking part: {names}).",
+                },
+                (fact,),
+            ),
+            None,
         )
-    birth = case.birth_date
+    by_visit = sites.applies_by == "visit_date"
+    day = as_of if by_visit else case.birth_date
     if site.planned:
-        return Truth.FALSE, Reason(
-            "$.sites",
+        return (
             Truth.FALSE,
-            {
-                "sv": f"{site.name} är planerad men har inte startat programmet.",
-                "en": f"{site.name} is planned but has not started the programme.",
-            },
-            (fact,),
+            Reason(
+                "$.sites",
+                Truth.FALSE,
+                {
+                    "sv": f"{site.name} är planerad men har inte startat programmet.",
+                    "en": f"{site.name} is planned but has not started the programme.",
+                },
+                (fact,),
+            ),
+            site,
         )
-    if site.start is not None and birth < site.start:
-        return Truth.FALSE, Reason(
-            "$.sites",
-            Truth.FALSE,
+    if site.start is not None and day < site.start:
+        start = site.start.isoformat()
+        text = (
             {
-                "sv": f"{site.name} startade programmet {site.start.isoformat()}, efter barnets födelse.",
-                "en": f"{site.name} started the programme on {site.start.isoformat()}, after the child was born.",
-            },
-            (fact, "child.birth_date"),
+                "sv": f"{site.name} börjar med programmet {start}.",
+                "en": f"{site.name} starts the programme on {start}.",
+            }
+            if by_visit
+            else {
+                "sv": f"{site.name} startade programmet {start}, efter barnets födelse.",
+                "en": f"{site.name} started the programme on {start}, after the child was born.",
+            }
         )
-    if site.end is not None and birth > site.end:
-        return Truth.FALSE, Reason(
-            "$.sites",
-            Truth.FALSE,
+        return Truth.FALSE, Reason("$.sites", Truth.FALSE, text, (fact, "child.birth_date")), site
+    if site.end is not None and day > site.end:
+        end = site.end.isoformat()
+        text = (
             {
-                "sv": f"{site.name} avslutade programmet {site.end.isoformat()}, före barnets födelse.",
-                "en": f"{site.name} ended the programme on {site.end.isoformat()}, before the child was born.",
-            },
-            (fact, "child.birth_date"),
+                "sv": f"{site.name} avslutade programmet {end}.",
+                "en": f"{site.name} ended the programme on {end}.",
+            }
+            if by_visit
+            else {
+                "sv": f"{site.name} avslutade programmet {end}, före barnets födelse.",
+                "en": f"{site.name} ended the programme on {end}, before the child was born.",
+            }
         )
+        return Truth.FALSE, Reason("$.sites", Truth.FALSE, text, (fact, "child.birth_date")), site
     since = f" sedan {site.start.isoformat()}" if site.start else ""
     since_en = f" since {site.start.isoformat()}" if site.start else ""
-    return Truth.TRUE, Reason(
-        "$.sites",
+    return (
         Truth.TRUE,
-        {
-            "sv": f"{site.name} ingår i programmet{since}.",
-            "en": f"{site.name} takes part in the programme{since_en}.",
-        },
-        (fact,),
+        Reason(
+            "$.sites",
+            Truth.TRUE,
+            {
+                "sv": f"{site.name} ingår i programmet{since}.",
+                "en": f"{site.name} takes part in the programme{since_en}.",
+            },
+            (fact,),
+        ),
+        site,
     )
 
 
@@ -255,3 +289,10 @@ def plan_visit(
     else:
         status = "missed"
     return PlannedVisit(visit, target, window, status, done_on)
+
+
+@hookimpl(trylast=True)
+def hembesok_screening(
+    instrument: Instrument, response: Response, history: Sequence[Response]
+) -> ScreeningResult:
+    return score(instrument, response, history)

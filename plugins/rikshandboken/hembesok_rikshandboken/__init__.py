@@ -12,3 +12,8 @@ from hembesok import hookimpl
 @hookimpl
 def hembesok_programs() -> list[Traversable]:
     return [resources.files(__name__) / "program.yaml"]
+
+
+@hookimpl
+def hembesok_instruments() -> list[Traversable]:
+    return [resources.files(__name__) / "epds.yaml"]
