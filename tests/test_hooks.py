@@ -114,14 +114,20 @@ def test_visit_schedule_answered_first_by_a_plugin():
     assert [v.visit.id for v in visits] == ["newborn"]
 
 
-def test_instruments_and_screening_hooks_can_be_implemented_and_called():
+def test_instruments_and_screening_hooks_register_and_answer_first():
+    from pathlib import Path
+
+    from hembesok.screening import Response
+
+    mini = Path(__file__).parent / "data" / "mini-instrument.yaml"
+
     @hookimpl
     def hembesok_instruments():
-        return ["instrument.yaml"]
+        return [mini]
 
     @hookimpl
     def hembesok_screening(instrument, response, history):
-        return None if instrument != "mine" else {"flagged": len(history)}
+        return None if instrument.id != "other" else "scored by the plugin"
 
     engine = Engine.from_modules(
         [
@@ -132,9 +138,14 @@ def test_instruments_and_screening_hooks_can_be_implemented_and_called():
             )
         ]
     )
+    assert list(engine.instruments) == ["mini"]
+    assert engine.instruments["mini"].distribution == "screen"
+    # The plugin declines for "mini", so the declarative default scores it.
+    result = engine.screen(Response("mini", AS_OF, {"smoke": "yes"}))
+    assert result.domain("safety").status == "flagged"
     hook = engine.loaded.manager.hook
-    assert hook.hembesok_instruments() == [["instrument.yaml"]]
-    assert hook.hembesok_screening(instrument="mine", response={}, history=[{}, {}]) == {
-        "flagged": 2
-    }
-    assert hook.hembesok_screening(instrument="other", response={}, history=[]) is None
+    other = types.SimpleNamespace(id="other")
+    assert (
+        hook.hembesok_screening(instrument=other, response=None, history=[])
+        == "scored by the plugin"
+    )

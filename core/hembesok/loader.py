@@ -271,7 +271,9 @@ def _one_response_problems(
     for key in base:
         data = data[key]
     found = P.validate(doc, "response", redact=True, base=base)
-    if found or not isinstance(data, Mapping):
+    if not (isinstance(data, Mapping) and isinstance(data.get("answers"), Mapping)):
+        return found
+    if not isinstance(data.get("instrument"), str):
         return found
     instrument = instruments.get(data["instrument"])
     if instrument is None:
