@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -29,12 +29,33 @@ def read_document(source: str | Path | Traversable) -> Document:
     return load_text(text, str(source))
 
 
-def program_problems(doc: Document) -> list[P.Problem]:
-    """Schema problems plus the checks a schema cannot express."""
-    found = P.validate(doc, "program", redact=False)
+def _checked(
+    doc: Document, schema_name: str, semantics: Callable[[Document], list[P.Problem]]
+) -> list[P.Problem]:
+    """Schema problems, then (only on a schema-valid document) the checks a schema cannot make."""
+    found = P.validate(doc, schema_name, redact=False)
     if found or not isinstance(doc.data, Mapping):
         return found
-    return P.sort_problems(found + _program_semantics(doc))
+    return P.sort_problems(found + semantics(doc))
+
+
+def _read_valid(
+    source: str | Path | Traversable, problems: Callable[[Document], list[P.Problem]]
+) -> Document:
+    """A document with no error, or InvalidDocument carrying every problem found."""
+    try:
+        doc = read_document(source)
+    except DocumentError as exc:
+        raise P.InvalidDocument([P.from_document_error(exc)]) from None
+    found = problems(doc)
+    if any(p.severity == "error" for p in found):
+        raise P.InvalidDocument(found)
+    return doc
+
+
+def program_problems(doc: Document) -> list[P.Problem]:
+    """Schema problems plus the checks a schema cannot express."""
+    return _checked(doc, "program", _program_semantics)
 
 
 def _program_semantics(doc: Document) -> list[P.Problem]:
@@ -95,13 +116,7 @@ def _program_semantics(doc: Document) -> list[P.Problem]:
 
 def load_program(source: str | Path | Traversable, distribution: str = "") -> Program:
     """Read, validate and compile one program file; raise InvalidDocument with every problem."""
-    try:
-        doc = read_document(source)
-    except DocumentError as exc:
-        raise P.InvalidDocument([P.from_document_error(exc)]) from None
-    found = program_problems(doc)
-    if any(p.severity == "error" for p in found):
-        raise P.InvalidDocument(found)
+    doc = _read_valid(source, program_problems)
     return Program.compile(doc.data, source=doc.path, distribution=distribution)
 
 
@@ -177,10 +192,7 @@ def load_case(doc: Document, as_of: dt.date | None = None) -> Case:
 
 def instrument_problems(doc: Document) -> list[P.Problem]:
     """Schema problems of an instrument plus cross-references a schema cannot check."""
-    found = P.validate(doc, "instrument", redact=False)
-    if found or not isinstance(doc.data, Mapping):
-        return found
-    return P.sort_problems(found + _instrument_semantics(doc))
+    return _checked(doc, "instrument", _instrument_semantics)
 
 
 def _instrument_semantics(doc: Document) -> list[P.Problem]:
@@ -241,13 +253,7 @@ def _instrument_semantics(doc: Document) -> list[P.Problem]:
 
 def load_instrument(source: str | Path | Traversable, distribution: str = "") -> Instrument:
     """Read, validate and compile one instrument file; raise InvalidDocument with every problem."""
-    try:
-        doc = read_document(source)
-    except DocumentError as exc:
-        raise P.InvalidDocument([P.from_document_error(exc)]) from None
-    found = instrument_problems(doc)
-    if any(p.severity == "error" for p in found):
-        raise P.InvalidDocument(found)
+    doc = _read_valid(source, instrument_problems)
     return Instrument.compile(doc.data, source=doc.path, distribution=distribution)
 
 
