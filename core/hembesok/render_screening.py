@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from hembesok.plan import ProgramPlan
-from hembesok.screening import CHANGE_TEXT, FLAGGED, STATUS_TEXT, UNDETERMINED, ScreeningResult
+from hembesok.screening import (
+    CHANGE_TEXT,
+    FLAGGED,
+    RESOLVED,
+    STATUS_TEXT,
+    UNDETERMINED,
+    ScreeningResult,
+)
 from hembesok.texts import STATUSES, pick, role_label
 
 _REPRESENTATIVE = {
@@ -89,6 +96,7 @@ def _result_summary(result: ScreeningResult, lang: str) -> str:
         if d.status == FLAGGED
     ]
     open_ = [pick(d.domain.title, lang) for d in result.domains if d.status == UNDETERMINED]
+    resolved = [pick(d.domain.title, lang) for d in result.domains if d.change == RESOLVED]
     parts = []
     if flagged:
         parts.append(("flaggat: " if lang == "sv" else "flagged: ") + ", ".join(flagged))
@@ -96,6 +104,8 @@ def _result_summary(result: ScreeningResult, lang: str) -> str:
         parts.append(
             ("kan inte avgöras: " if lang == "sv" else "undetermined: ") + ", ".join(open_)
         )
+    if resolved:
+        parts.append(("upphört: " if lang == "sv" else "resolved: ") + ", ".join(resolved))
     return who + (
         "; ".join(parts) if parts else ("inget flaggat" if lang == "sv" else "nothing flagged")
     )
