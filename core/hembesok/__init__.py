@@ -6,6 +6,14 @@ minor versions (see the README's versioning policy).
 
 __version__ = "0.1.0"
 
+from hembesok.api import (
+    UnknownProgram,
+    check_case,
+    json_schema,
+    list_programs,
+    plan_case,
+    read_case,
+)
 from hembesok.case import Case
 from hembesok.engine import Engine
 from hembesok.hookspecs import hookimpl
@@ -24,8 +32,14 @@ __all__ = [
     "Problem",
     "Program",
     "ProgramPlan",
+    "UnknownProgram",
     "__version__",
+    "check_case",
     "hookimpl",
+    "json_schema",
+    "list_programs",
     "load_case",
     "load_program",
+    "plan_case",
+    "read_case",
 ]

@@ -65,12 +65,18 @@ _UNIT_NAMES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(start: dt.date, months: int) -> dt.date:
     """Add calendar months, clamping to the last day of the target month."""
     index = start.year * 12 + (start.month - 1) + months
     year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(start.day, last))
+    day = start.day
+    if day > 28:  # only then can the target month be too short
+        last = 29 if month0 == 1 and calendar.isleap(year) else _MONTH_DAYS[month0]
+        day = min(day, last)
+    return dt.date(year, month0 + 1, day)
 
 
 def add(start: dt.date, duration: Duration) -> dt.date:

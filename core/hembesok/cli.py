@@ -25,9 +25,11 @@ from hembesok import schema_store as schemas
 from hembesok.case import Case
 from hembesok.documents import Document, DocumentError, load_file, load_text
 from hembesok.engine import Engine
-from hembesok.loader import case_problems, program_problems
-from hembesok.plugins import PluginError
-from hembesok.problems import Problem, from_document_error
+from hembesok.lint import lint_program
+from hembesok.lint import strict as strict_problems
+from hembesok.loader import case_problems, instrument_problems, program_problems
+from hembesok.plugins import LoadedPlugins, PluginError, make_plugin_manager
+from hembesok.problems import Problem, from_document_error, sort_problems
 from hembesok.render import explain_text, plan_text
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_PLUGINS, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -44,7 +46,12 @@ class Failure(click.ClickException):
         click.echo(self.format_message(), err=True)
 
 
-def _fail_with_problems(found: Sequence[Problem]) -> NoReturn:
+def _fail_with_problems(found: Sequence[Problem], as_json: bool = False) -> NoReturn:
+    """Exit 1 with every problem: one per line, or (`as_json`) one RFC 9457 document on one line."""
+    if as_json:
+        from hembesok.problem_details import invalid_case
+
+        raise Failure(json.dumps(invalid_case(found), ensure_ascii=False), EXIT_INVALID)
     raise Failure("\n".join(str(p) for p in found), EXIT_INVALID)
 
 
@@ -77,20 +84,20 @@ def _engine(strict: bool = True) -> Engine:
     return engine
 
 
-def _read(path: str) -> Document:
+def _read(path: str, as_json: bool = False) -> Document:
     try:
         if path == "-":
             return load_text(sys.stdin.read(), "-")
         return load_file(path)
     except DocumentError as exc:
-        _fail_with_problems([from_document_error(exc)])
+        _fail_with_problems([from_document_error(exc)], as_json)
 
 
-def _case(path: str, as_of: dt.date) -> Case:
-    doc = _read(path)
+def _case(path: str, as_of: dt.date, as_json: bool = False) -> Case:
+    doc = _read(path, as_json)
     found = case_problems(doc, as_of)
     if found:
-        _fail_with_problems(found)
+        _fail_with_problems(found, as_json)
     return Case.from_dict(doc.data)
 
 
@@ -183,14 +190,21 @@ def programs(as_json: bool, lang: str) -> None:
 @click.option(
     "--schema",
     "kind",
-    type=click.Choice(["auto", "program", "case"]),
+    type=click.Choice(["auto", "program", "case", "instrument"]),
     default="auto",
     show_default=True,
-    help="What the files are; auto: a document with a 'child' key is a case.",
+    help="What the files are; auto: a document with a 'child' key is a case, one with "
+    "'items' and 'domains' an instrument, any other a program.",
 )
-def validate(files: tuple[str, ...], fmt: str, kind: str) -> None:
-    """Check program or case files against the schemas; exit 1 if any has an error."""
+@click.option("--strict", is_flag=True, help="Count warnings as errors.")
+def validate(files: tuple[str, ...], fmt: str, kind: str, strict: bool) -> None:
+    """Check program or case files against the schemas; exit 1 if any has an error.
+
+    Program files also get the checks of hembesok.lint (facts, roles, age order,
+    windows, texts, sites, and their examples run with the installed plugins).
+    """
     found: list[Problem] = []
+    lint_plugins: LoadedPlugins | None = None
     for path in files:
         try:
             doc = load_text(sys.stdin.read(), "-") if path == "-" else load_file(path)
@@ -200,7 +214,21 @@ def validate(files: tuple[str, ...], fmt: str, kind: str) -> None:
         is_case = kind == "case" or (
             kind == "auto" and isinstance(doc.data, dict) and "child" in doc.data
         )
-        found.extend(case_problems(doc) if is_case else program_problems(doc))
+        if is_case:
+            found.extend(case_problems(doc))
+            continue
+        if kind == "instrument" or (
+            kind == "auto"
+            and isinstance(doc.data, dict)
+            and {"items", "domains"} <= doc.data.keys()
+        ):
+            found.extend(instrument_problems(doc))
+            continue
+        own = program_problems(doc)
+        lint_plugins = lint_plugins or _lint_plugins()
+        found.extend(sort_problems(own + lint_program(doc, own, lint_plugins)))
+    if strict:
+        found = strict_problems(found)
     errors = [p for p in found if p.severity == "error"]
     if fmt == "json":
         click.echo(
@@ -234,11 +262,15 @@ def validate(files: tuple[str, ...], fmt: str, kind: str) -> None:
 def plan(
     case_file: str, as_of: dt.date | None, program_ids: tuple[str, ...], fmt: str, lang: str
 ) -> None:
-    """Plan a case (a JSON file, or - for standard input): decisions and visits with statuses."""
+    """Plan a case (a JSON file, or - for standard input): decisions and visits with statuses.
+
+    With --format json, a case with problems is reported on standard error as one line
+    of JSON (an RFC 9457 problem document with the located problems), exit code 1.
+    """
     as_of = as_of or _today()
     engine = _engine()
     chosen = _choose(engine, program_ids)
-    case = _case(case_file, as_of)
+    case = _case(case_file, as_of, as_json=fmt == "json")
     result = engine.evaluate(case, as_of, chosen)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -260,6 +292,18 @@ def explain(case_file: str, program_id: str, as_of: dt.date | None, lang: str) -
     result = engine.evaluate(case, as_of, chosen)
     langs = ("sv", "en") if lang == "both" else (lang,)
     click.echo(explain_text(result.programs[0], langs), nl=False)
+
+
+def _lint_plugins() -> LoadedPlugins:
+    """The installed plugins, whose hooks examples run with; the built-in one alone if broken."""
+    try:
+        return make_plugin_manager()
+    except PluginError as exc:
+        click.echo(
+            f"hembesok: warning: plugin error, examples run without installed plugins: {exc}",
+            err=True,
+        )
+        return make_plugin_manager(modules=[], env={})
 
 
 def _choose(engine: Engine, ids: Sequence[str]) -> list[str] | None:
@@ -300,3 +344,16 @@ def run() -> None:
 from hembesok.cli_screening import screen  # noqa: E402
 
 main.add_command(screen)
+
+from hembesok.author_cli import new_plugin, test  # noqa: E402
+
+main.add_command(new_plugin)
+main.add_command(test)
+
+from hembesok.cli_batch import batch  # noqa: E402
+
+main.add_command(batch)
+
+from hembesok.cli_serve import serve  # noqa: E402
+
+main.add_command(serve)

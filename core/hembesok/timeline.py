@@ -121,4 +121,9 @@ def _mark_joinable(entries: list[TimelineEntry]) -> tuple[TimelineEntry, ...]:
             if a.program.program.id != b.program.program.id:
                 joins.setdefault(a.ref, []).append(b.ref)
                 joins.setdefault(b.ref, []).append(a.ref)
-    return tuple(dataclasses.replace(e, join_with=tuple(joins.get(e.ref, ()))) for e in entries)
+    if not joins:
+        return tuple(entries)
+    return tuple(
+        dataclasses.replace(e, join_with=tuple(joins[e.ref])) if e.ref in joins else e
+        for e in entries
+    )

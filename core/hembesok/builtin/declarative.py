@@ -106,9 +106,24 @@ def hembesok_eligibility(program: Program, case: Case, as_of: dt.date) -> Decisi
 
 
 def _rule_reason(trace: Trace) -> Reason:
+    text, facts = _rule_words(trace)
+    return Reason(trace.path, trace.truth, dict(text), facts)
+
+
+#: A rule's words and facts by its node in the program definition. They follow from the
+#: node alone, not from the case, so they are made once per rule instead of once per case;
+#: the node is kept beside them so that a reused id() is never mistaken for it.
+_RULE_WORDS: dict[int, tuple[Mapping[str, Any], dict[str, str], tuple[str, ...]]] = {}
+
+
+def _rule_words(trace: Trace) -> tuple[dict[str, str], tuple[str, ...]]:
+    known = _RULE_WORDS.get(id(trace.spec))
+    if known is not None and known[0] is trace.spec:
+        return known[1], known[2]
     text = {lang: describe_rule(trace, lang) for lang in ("sv", "en")}
     facts = tuple(sorted(_facts_in(trace)))
-    return Reason(trace.path, trace.truth, text, facts)
+    _RULE_WORDS[id(trace.spec)] = (trace.spec, text, facts)
+    return text, facts
 
 
 def _facts_in(trace: Trace) -> set[str]:

@@ -6,6 +6,7 @@ import datetime as dt
 import hembesok_goteborg
 import pytest
 
+from hembesok.pytest_plugin import ProgramPluginConformance
 from hembesok.testing import engine_with, failing_examples, plan_for, statuses
 
 PROGRAM = "goteborg"
@@ -29,6 +30,13 @@ FIRST = {
 @pytest.fixture(scope="module")
 def engine():
     return engine_with(hembesok_goteborg)
+
+
+class TestConformance(ProgramPluginConformance):
+    """Entry point, hook names, a valid program file, a unique id, and each example as a test."""
+
+    plugin_module = hembesok_goteborg
+    program_ids = ("goteborg",)
 
 
 def plan(engine, case, as_of="2026-05-04"):

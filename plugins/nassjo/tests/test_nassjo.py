@@ -6,6 +6,7 @@ import hembesok_nassjo
 import pytest
 
 from hembesok.program import Replacement
+from hembesok.pytest_plugin import ProgramPluginConformance
 from hembesok.testing import engine_with, failing_examples, plan_for, statuses
 
 D = dt.date
@@ -14,6 +15,13 @@ D = dt.date
 @pytest.fixture(scope="module")
 def engine():
     return engine_with(hembesok_nassjo)
+
+
+class TestConformance(ProgramPluginConformance):
+    """Entry point, hook names, a valid program file, a unique id, and each example as a test."""
+
+    plugin_module = hembesok_nassjo
+    program_ids = ("nassjo",)
 
 
 FIRST = {

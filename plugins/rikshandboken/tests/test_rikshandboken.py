@@ -5,6 +5,7 @@ import datetime as dt
 import hembesok_rikshandboken
 import pytest
 
+from hembesok.pytest_plugin import ProgramPluginConformance
 from hembesok.testing import engine_with, failing_examples, plan_for, statuses
 
 PROGRAM = "rikshandboken"
@@ -31,6 +32,13 @@ NEWBORN = {"child": {"birth_date": "2026-04-28"}}
 @pytest.fixture(scope="module")
 def engine():
     return engine_with(hembesok_rikshandboken)
+
+
+class TestConformance(ProgramPluginConformance):
+    """Entry point, hook names, a valid program file, a unique id, and each example as a test."""
+
+    plugin_module = hembesok_rikshandboken
+    program_ids = ("rikshandboken",)
 
 
 def test_program_examples_pass(engine):

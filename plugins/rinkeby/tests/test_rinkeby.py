@@ -5,6 +5,7 @@ import datetime as dt
 import hembesok_rinkeby
 import pytest
 
+from hembesok.pytest_plugin import ProgramPluginConformance
 from hembesok.testing import engine_with, failing_examples, plan_for, statuses
 from hembesok.texts import ROLES
 
@@ -12,6 +13,13 @@ from hembesok.texts import ROLES
 @pytest.fixture(scope="module")
 def engine():
     return engine_with(hembesok_rinkeby)
+
+
+class TestConformance(ProgramPluginConformance):
+    """Entry point, hook names, a valid program file, a unique id, and each example as a test."""
+
+    plugin_module = hembesok_rinkeby
+    program_ids = ("rinkeby",)
 
 
 FIRST = {

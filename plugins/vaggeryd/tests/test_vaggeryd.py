@@ -5,12 +5,20 @@ import datetime as dt
 import hembesok_vaggeryd
 import pytest
 
+from hembesok.pytest_plugin import ProgramPluginConformance
 from hembesok.testing import engine_with, failing_examples, plan_for, statuses
 
 
 @pytest.fixture(scope="module")
 def engine():
     return engine_with(hembesok_vaggeryd)
+
+
+class TestConformance(ProgramPluginConformance):
+    """Entry point, hook names, a valid program file, a unique id, and each example as a test."""
+
+    plugin_module = hembesok_vaggeryd
+    program_ids = ("vaggeryd",)
 
 
 FIRST = {

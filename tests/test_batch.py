@@ -1,0 +1,225 @@
+"""Batch planning: one line per record in input order, bad records reported and skipped,
+counts that add up, no value from a record in any error, and a bounded read-ahead."""
+
+import datetime as dt
+import io
+import json
+import random
+
+import pytest
+
+from hembesok import batch
+from hembesok.case import Case
+from hembesok.csv_cases import CsvLayout
+from hembesok.engine import Engine
+
+AS_OF = dt.date(2026, 5, 4)
+SECRET = "191212121212"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine.from_installed(env={})
+
+
+def good_case(i):
+    rnd = random.Random(i)
+    return {
+        "case_ref": f"ref-{i}",
+        "child": {
+            "birth_date": (AS_OF - dt.timedelta(days=rnd.randrange(0, 2000))).isoformat(),
+            "identifier": {"system": "personnummer", "value": SECRET},
+        },
+        "municipality": rnd.choice(["Vaggeryd", "Nässjö", "Jönköping"]),
+        "first_child": {"either_parent": rnd.random() < 0.5},
+    }
+
+
+#: Ways a record goes wrong, each carrying a value that must never be echoed.
+CORRUPTIONS = [
+    lambda i: json.dumps({**good_case(i), "child": {"birth_date": "2019-02-30"}}).encode(),
+    lambda i: json.dumps({**good_case(i), "municipality": 4711, "area": "Hemliga gatan"}).encode(),
+    lambda i: json.dumps({**good_case(i), "nickname": "Lilla Hemlis"}).encode(),
+    lambda i: b'{"child": {"birth_date": "2020-01-01"}, "municipality": "Hemlisby"',
+    lambda i: b'{"child": {"birth_date": "2020-01-01"}, "area": "\xffHemlis"}',
+    lambda i: json.dumps({**good_case(i), "child": {"birth_date": "2027-01-01"}}).encode(),
+    lambda i: b'["Hemlis", 191212121212]',
+]
+LEAKS = [
+    "2019-02-30",
+    "4711",
+    "Hemliga",
+    "Lilla Hemlis",
+    "Hemlisby",
+    "Hemlis",
+    SECRET,
+    "2027-01-01",
+]
+
+
+def ndjson_input(count, bad):
+    lines = []
+    for i in range(1, count + 1):
+        if i in bad:
+            lines.append(CORRUPTIONS[i % len(CORRUPTIONS)](i))
+        else:
+            lines.append(json.dumps(good_case(i), ensure_ascii=False).encode())
+    return b"\n".join(lines) + b"\n"
+
+
+def run_ndjson(data, workers, engine=None):
+    settings = batch.Settings(AS_OF, "cases.ndjson")
+    out = io.BytesIO()
+    messages = []
+    summary = batch.run(
+        batch.chunked(batch.ndjson_records(io.BytesIO(data)), 50),
+        settings,
+        out,
+        workers=workers,
+        engine=engine,
+        on_chunk=lambda r: messages.extend(r.messages),
+    )
+    return summary, [json.loads(line) for line in out.getvalue().splitlines()], messages
+
+
+def test_corrupted_records_in_the_middle_are_reported_by_number_and_the_rest_planned(engine):
+    count = 600
+    bad = set(random.Random(7).sample(range(2, count), 40))
+    summary, lines, messages = run_ndjson(ndjson_input(count, bad), workers=2)
+    assert (summary.records, summary.plans, summary.errors) == (count, count - 40, 40)
+    assert summary.plans + summary.errors == summary.records
+    assert [line["record"] for line in lines] == list(range(1, count + 1))  # input order kept
+    assert {line["record"] for line in lines if "error" in line} == bad
+    for line in lines:
+        if "error" in line:
+            assert line["line"] == line["record"]
+            for p in line["error"]["problems"]:
+                assert p["file"] == "cases.ndjson" and p["line"] == line["record"] and p["field"]
+    expected = engine.evaluate(Case.from_dict(good_case(count)), AS_OF).to_json()
+    assert lines[-1]["plan"] == expected
+    assert len(messages) >= 40
+
+
+def test_no_value_from_a_record_reaches_an_error_line_or_message():
+    bad = set(range(1, 15))
+    summary, lines, messages = run_ndjson(ndjson_input(14, bad), workers=1)
+    assert summary.errors == 14
+    shown = json.dumps([line["error"] for line in lines], ensure_ascii=False) + "\n".join(messages)
+    for value in LEAKS:
+        assert value not in shown, value
+
+
+def test_two_workers_write_exactly_what_one_worker_writes(engine):
+    data = ndjson_input(450, {3, 200, 449})
+    out_one, out_two = io.BytesIO(), io.BytesIO()
+    settings = batch.Settings(AS_OF, "cases.ndjson")
+    batch.run(
+        batch.chunked(batch.ndjson_records(io.BytesIO(data)), 40), settings, out_one, engine=engine
+    )
+    batch.run(
+        batch.chunked(batch.ndjson_records(io.BytesIO(data)), 40), settings, out_two, workers=2
+    )
+    assert out_one.getvalue() == out_two.getvalue()
+
+
+def test_workers_read_ahead_only_a_bounded_number_of_chunks():
+    taken = 0
+    handed = 0
+    most_ahead = 0
+
+    def chunks():
+        nonlocal handed, most_ahead
+        for chunk in batch.chunked(batch.ndjson_records(io.BytesIO(ndjson_input(400, set()))), 5):
+            handed += 1
+            most_ahead = max(most_ahead, handed - taken)
+            yield chunk
+
+    def take(result):
+        nonlocal taken
+        taken += 1
+
+    summary = batch.run(
+        chunks(), batch.Settings(AS_OF, "x"), io.BytesIO(), workers=2, on_chunk=take
+    )
+    assert summary.records == 400 and taken == 80
+    assert most_ahead <= 4 * 2 + 1  # never the whole input (80 chunks) ahead
+
+
+def test_blank_lines_and_a_byte_order_mark_are_not_records():
+    data = (
+        b"\xef\xbb\xbf"
+        + json.dumps(good_case(1)).encode()
+        + b"\n\n  \n"
+        + json.dumps(good_case(2)).encode()
+    )
+    records = list(batch.ndjson_records(io.BytesIO(data)))
+    assert [(number, line) for number, line, _ in records] == [(1, 1), (2, 4)]
+
+
+def test_csv_records_know_their_lines_across_quoted_newlines_and_blank_rows():
+    text = (
+        "\ufeffcase_ref;child.birth_date;municipality\r\n"
+        "a;2026-03-10;Vaggeryd\r\n"
+        "\r\n"
+        '"b\nc";2026-03-10;Nässjö\r\n'
+        "d;2026-03-10;Jönköping\r\n"
+    )
+    reader, header = batch.csv_reader(io.BytesIO(text.encode()))
+    assert header == ["case_ref", "child.birth_date", "municipality"]
+    records = list(batch.csv_records(reader))
+    assert [(n, line, row[0]) for n, line, row in records] == [
+        (1, 2, "a"),
+        (2, 4, "b\nc"),
+        (3, 6, "d"),
+    ]
+
+
+def test_a_csv_batch_plans_rows_and_locates_bad_cells(engine):
+    text = "case_ref,child.birth_date,municipality,first_child.either_parent\nr1,2026-03-10,Vaggeryd,yes\nr2,2026-03-10,Vaggeryd,perhaps\n"
+    reader, header = batch.csv_reader(io.BytesIO(text.encode()))
+    layout = CsvLayout.from_header(header, "in.csv")
+    out = io.BytesIO()
+    summary = batch.run(
+        batch.chunked(batch.csv_records(reader)),
+        batch.Settings(AS_OF, "in.csv", ("vaggeryd",), layout),
+        out,
+        engine=engine,
+    )
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first["plan"]["case_ref"] == "r1"
+    assert first["plan"]["programs"][0]["decision"]["status"] == "eligible"
+    [problem] = second["error"]["problems"]
+    assert (
+        second["record"],
+        second["line"],
+        problem["line"],
+        problem["column"],
+        problem["field"],
+    ) == (2, 3, 3, 4, "first_child.either_parent")
+    assert "perhaps" not in json.dumps(second)
+    assert (summary.records, summary.plans, summary.errors) == (2, 1, 1)
+
+
+def test_detect_format_by_suffix_then_first_byte():
+    assert batch.detect_format("a.CSV", io.BufferedReader(io.BytesIO(b"{"))) == batch.CSV
+    assert batch.detect_format("a.jsonl", io.BufferedReader(io.BytesIO(b"x"))) == batch.NDJSON
+    assert batch.detect_format("-", io.BufferedReader(io.BytesIO(b'\n {"child"'))) == batch.NDJSON
+    assert (
+        batch.detect_format("-", io.BufferedReader(io.BytesIO(b"child.birth_date\n"))) == batch.CSV
+    )
+
+
+class _Broken:
+    """An engine with a bug whose message would leak a value."""
+
+    def evaluate(self, case, as_of, programs=None):
+        raise ValueError(f"boom with {SECRET}")
+
+
+def test_a_bug_is_an_error_line_naming_only_the_exception_type():
+    data = json.dumps(good_case(1)).encode()
+    summary, [line], messages = run_ndjson(data, workers=1, engine=_Broken())
+    assert (summary.errors, summary.internal) == (1, 1)
+    assert line["error"]["type"] == "urn:hembesok:problem:internal-error"
+    assert "ValueError" in line["error"]["detail"]
+    assert SECRET not in json.dumps(line) + "".join(messages)
