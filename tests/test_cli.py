@@ -175,3 +175,16 @@ def test_plan_prints_the_combined_timeline():
     assert "replaces rikshandboken: Newborn home visit (1–3 weeks)" in text
     assert "same week as rikshandboken: BVC visit at 3–5 months: may be joined" in text
     assert "replaced (by goteborg: newborn)" in result.output
+
+
+def test_validate_recognises_instruments_and_responses():
+    files = [
+        ROOT / "plugins/rikshandboken/hembesok_rikshandboken/epds.yaml",
+        ROOT / "tests/data/epds-response.json",
+        ROOT / "examples/barnsakert-history.json",
+    ]
+    result = invoke("validate", *map(str, files))
+    assert result.exit_code == 0, result.output
+    bad = invoke("validate", "-", input='{"instrument": "epds", "date": "2026-01-01", "answers": {"epds_1": "x9"}}')
+    assert bad.exit_code == 1
+    assert "-:1:62: $.answers.epds_1: is not an allowed answer" in bad.output and "x9" not in bad.output

@@ -27,7 +27,7 @@ from hembesok.documents import Document, DocumentError, load_file, load_text
 from hembesok.engine import Engine
 from hembesok.lint import lint_program
 from hembesok.lint import strict as strict_problems
-from hembesok.loader import case_problems, instrument_problems, program_problems
+from hembesok.loader import case_problems, instrument_problems, program_problems, response_problems
 from hembesok.plugins import LoadedPlugins, PluginError, make_plugin_manager
 from hembesok.problems import Problem, from_document_error, sort_problems
 from hembesok.render import explain_text, plan_text
@@ -182,6 +182,11 @@ def programs(as_json: bool, lang: str) -> None:
         )
 
 
+def _looks_like_responses(data: object) -> bool:
+    items = data if isinstance(data, list) else [data]
+    return bool(items) and all(isinstance(i, dict) and "answers" in i for i in items)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option(
@@ -190,11 +195,12 @@ def programs(as_json: bool, lang: str) -> None:
 @click.option(
     "--schema",
     "kind",
-    type=click.Choice(["auto", "program", "case", "instrument"]),
+    type=click.Choice(["auto", "program", "case", "instrument", "response"]),
     default="auto",
     show_default=True,
     help="What the files are; auto: a document with a 'child' key is a case, one with "
-    "'items' and 'domains' an instrument, any other a program.",
+    "'items' and 'domains' an instrument, one with 'answers' (or a list of such) a "
+    "questionnaire response, any other a program.",
 )
 @click.option("--strict", is_flag=True, help="Count warnings as errors.")
 def validate(files: tuple[str, ...], fmt: str, kind: str, strict: bool) -> None:
@@ -223,6 +229,9 @@ def validate(files: tuple[str, ...], fmt: str, kind: str, strict: bool) -> None:
             and {"items", "domains"} <= doc.data.keys()
         ):
             found.extend(instrument_problems(doc))
+            continue
+        if kind == "response" or (kind == "auto" and _looks_like_responses(doc.data)):
+            found.extend(response_problems(doc, _engine().instruments))
             continue
         own = program_problems(doc)
         lint_plugins = lint_plugins or _lint_plugins()
