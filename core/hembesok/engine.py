@@ -125,6 +125,18 @@ class Engine:
                             f"program '{rep.program}' has no visit '{rep.visit}'; its visits are: {known}",
                         )
                     )
+            for index, visit in enumerate(program.schedule):
+                if visit.same_as is None or visit.same_as[0] not in self.programs:
+                    continue
+                other, other_visit = visit.same_as
+                if other_visit not in {v.id for v in self.programs[other].schedule}:
+                    found.append(
+                        _located(
+                            program,
+                            ("schedule", index, "same_as", "visit"),
+                            f"program '{other}' has no visit '{other_visit}'",
+                        )
+                    )
             for index, entry in enumerate(program.screening):
                 if entry.instrument not in self.instruments:
                     installed = ", ".join(sorted(self.instruments)) or "none"

@@ -28,6 +28,7 @@ class Visit:
     staff: tuple[str, ...]
     setting: str
     topics: tuple[Text, ...] = ()
+    same_as: tuple[str, str] | None = None  # (program, visit): one contact, recorded under either
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,9 @@ class Program:
                 staff=tuple(v["staff"]),
                 setting=v["setting"],
                 topics=tuple(v.get("topics", ())),
+                same_as=(v["same_as"]["program"], v["same_as"]["visit"])
+                if "same_as" in v
+                else None,
             )
             for v in d["schedule"]
         )

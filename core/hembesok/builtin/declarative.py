@@ -270,12 +270,29 @@ def hembesok_visit_schedule(
 ) -> Sequence[PlannedVisit]:
     if decision.status == NOT_ELIGIBLE:
         return ()
-    done = {v.visit: v.date for v in case.visits_done if v.program == program.id}
+    done = {(v.program, v.visit): v.date for v in case.visits_done}
     enrolment = decision.enrolment_date or case.birth_date
     return tuple(
-        plan_visit(visit, case.birth_date, as_of, done.get(visit.id), enrolment, decision.declined)
+        plan_visit(
+            visit,
+            case.birth_date,
+            as_of,
+            _done_on(program, visit, done),
+            enrolment,
+            decision.declined,
+        )
         for visit in program.schedule
     )
+
+
+def _done_on(
+    program: Program, visit: Visit, done: Mapping[tuple[str, str], dt.date]
+) -> dt.date | None:
+    """A visit's record, or the record of the visit it is the same contact as (`same_as`)."""
+    own = done.get((program.id, visit.id))
+    if own is not None or visit.same_as is None:
+        return own
+    return done.get(visit.same_as)
 
 
 def plan_visit(

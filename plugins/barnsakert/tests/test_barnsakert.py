@@ -566,3 +566,22 @@ def test_a_missing_licensed_file_is_an_error_not_a_silent_fallback(tmp_path, mon
     assert os.fspath(tmp_path / "nowhere.yaml") in " ".join(
         str(p) for e in engine.errors for p in e.problems
     )
+
+
+def test_the_ordinary_visit_recorded_under_the_national_programme_counts():
+    import hembesok_rikshandboken
+
+    from hembesok import Engine
+
+    engine = Engine.from_modules([hembesok_rikshandboken, hembesok_barnsakert])
+    assert engine.errors == []
+    case = {
+        "child": {"birth_date": "2026-03-10"},
+        "municipality": "Sundsvall",
+        "visits_done": [
+            {"program": "rikshandboken", "visit": "bvc_6_8_weeks", "date": "2026-04-28"}
+        ],
+    }
+    plan = engine.evaluate(Case.from_dict(case), dt.date(2026, 5, 20)).program("barnsakert")
+    visit = next(v for v in plan.visits if v.visit.id == "six_eight_weeks")
+    assert (visit.status, visit.done_on) == ("done", dt.date(2026, 4, 28))
