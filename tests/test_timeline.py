@@ -168,3 +168,23 @@ def test_every_example_plan_across_all_programs_validates_against_the_plan_schem
                 program.id,
                 example["name"],
             )
+
+
+def test_misspelt_same_as_visit_is_a_located_error(tmp_path):
+    import hembesok_barnsakert
+
+    source = Path(hembesok_barnsakert.__file__).with_name("program.yaml").read_text()
+    broken = tmp_path / "program.yaml"
+    broken.write_text(source.replace("visit: bvc_10_months}", "visit: bvc_10_month}"))
+    module = types.ModuleType("broken_barnsakert")
+
+    @hookimpl
+    def hembesok_programs():
+        return [broken]
+
+    module.hembesok_programs = hembesok_programs
+    module.hembesok_instruments = hembesok_barnsakert.hembesok_instruments
+    engine = Engine.from_modules([hembesok_rikshandboken, module])
+    (problem,) = engine.errors[0].problems
+    line = next(i for i, text in enumerate(broken.read_text().splitlines(), 1) if "bvc_10_month}" in text)
+    assert (problem.line, problem.message) == (line, "program 'rikshandboken' has no visit 'bvc_10_month'")
