@@ -1,12 +1,9 @@
 """`hembesok new-plugin`: a complete plugin package whose own tests pass the moment it is made."""
 
 import json
-import os
 import re
 import subprocess
-import sys
 import tomllib
-import venv
 from pathlib import Path
 
 import pytest
@@ -135,25 +132,9 @@ def run(*args, **kwargs):
 
 
 @pytest.mark.slow
-def test_a_new_plugin_installs_in_a_fresh_venv_is_listed_and_its_tests_pass(tmp_path):
-    wheels = tmp_path / "wheels"
-    # --no-build-isolation: build the core with the dev environment's setuptools, no download.
-    run(
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "--no-deps",
-        "--no-build-isolation",
-        "-w",
-        wheels,
-        ROOT,
-    )
-    env_dir = tmp_path / "fresh"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+def test_a_new_plugin_installs_in_a_fresh_venv_is_listed_and_its_tests_pass(tmp_path, fresh_venv):
     # The core wheel first, so that the plugin's `hembesok>=0.1` is already satisfied.
-    run(bindir / "python", "-m", "pip", "install", "--quiet", *wheels.glob("*.whl"))
+    bindir = fresh_venv()
     run(bindir / "hembesok", "new-plugin", "eksjo", "--municipality", "Eksjö", cwd=tmp_path)
     plugin = tmp_path / "hembesok-eksjo"
     run(bindir / "python", "-m", "pip", "install", "--quiet", f"{plugin}[test]")

@@ -2,10 +2,7 @@
 virtual environment, is discovered through its entry point."""
 
 import json
-import os
 import subprocess
-import sys
-import venv
 from pathlib import Path
 
 import pytest
@@ -20,34 +17,13 @@ def run(*args, **kwargs):
 
 
 @pytest.mark.slow
-def test_plugin_wheel_is_discovered_in_a_fresh_venv(tmp_path):
-    wheels = tmp_path / "wheels"
-    for project in (ROOT, ROOT / "plugins" / "vaggeryd"):
-        # --no-build-isolation: build with the dev environment's setuptools, no download.
-        run(
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            wheels,
-            project,
-            cwd=tmp_path,
-        )
-    built = sorted(p.name for p in wheels.glob("*.whl"))
-    assert (
-        len(built) == 2
-        and built[0].startswith("hembesok-0")
-        and built[1].startswith("hembesok_vaggeryd-")
-    )
-
-    env_dir = tmp_path / "fresh"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    py = bindir / "python"
-    run(py, "-m", "pip", "install", "--quiet", *sorted(wheels.glob("*.whl")), cwd=tmp_path)
+def test_plugin_wheel_is_discovered_in_a_fresh_venv(
+    tmp_path, core_wheel, fresh_venv, wheel_builder
+):
+    assert core_wheel.name.startswith("hembesok-0")
+    plugin_wheel = wheel_builder(ROOT / "plugins" / "vaggeryd", tmp_path)
+    assert plugin_wheel.name.startswith("hembesok_vaggeryd-")
+    bindir = fresh_venv(plugin_wheel)
 
     listed = json.loads(run(bindir / "hembesok", "plugins", "--json", cwd=tmp_path).stdout)
     names = {p["name"]: p["distribution"] for p in listed["plugins"]}

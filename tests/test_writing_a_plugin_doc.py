@@ -14,8 +14,6 @@ import fnmatch
 import os
 import re
 import subprocess
-import sys
-import venv
 from pathlib import Path
 
 import pytest
@@ -92,31 +90,8 @@ def test_shows_matches_in_order_with_gaps():
 
 
 @pytest.mark.slow
-def test_the_tutorial_runs_as_written(tmp_path):
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            wheels,
-            ROOT,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    subprocess.run(
-        [bindir / "python", "-m", "pip", "install", "--quiet", *wheels.glob("*.whl")],
-        check=True,
-        capture_output=True,
-    )
+def test_the_tutorial_runs_as_written(tmp_path, fresh_venv):
+    bindir = fresh_venv()
     work = tmp_path / "work"
     work.mkdir()
     env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}

@@ -1,0 +1,70 @@
+"""Shared fixtures: the core built once as a wheel, and fresh virtual environments with it."""
+
+import os
+import subprocess
+import sys
+import venv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+
+def build_wheel(project: Path, out: Path) -> Path:
+    """A wheel of `project`, built with this environment's setuptools (no download)."""
+    before = set(out.glob("*.whl"))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(project),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = set(out.glob("*.whl")) - before
+    return wheel
+
+
+@pytest.fixture(scope="session")
+def wheel_builder() -> Callable[[Path, Path], Path]:
+    return build_wheel
+
+
+@pytest.fixture(scope="session")
+def core_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheel(ROOT, tmp_path_factory.mktemp("core-wheel"))
+
+
+@pytest.fixture
+def fresh_venv(tmp_path: Path, core_wheel: Path) -> Callable[..., Path]:
+    """Make a new virtual environment with the core wheel (and any given wheels); return its bin."""
+
+    def make(*wheels: Path, name: str = "fresh") -> Path:
+        env_dir = tmp_path / name
+        venv.EnvBuilder(with_pip=True).create(env_dir)
+        bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+        subprocess.run(
+            [
+                str(bindir / "python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                str(core_wheel),
+                *map(str, wheels),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return bindir
+
+    return make
