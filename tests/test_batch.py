@@ -142,7 +142,7 @@ def test_workers_read_ahead_only_a_bounded_number_of_chunks():
         chunks(), batch.Settings(AS_OF, "x"), io.BytesIO(), workers=2, on_chunk=take
     )
     assert summary.records == 400 and taken == 80
-    assert most_ahead <= 4 * 2 + 1  # never the whole input (80 chunks) ahead
+    assert most_ahead <= batch.CHUNKS_AHEAD * 2 + 1  # never the whole input (80 chunks) ahead
 
 
 def test_blank_lines_and_a_byte_order_mark_are_not_records():

@@ -185,6 +185,13 @@ def test_validate_recognises_instruments_and_responses():
     ]
     result = invoke("validate", *map(str, files))
     assert result.exit_code == 0, result.output
-    bad = invoke("validate", "-", input='{"instrument": "epds", "date": "2026-01-01", "answers": {"epds_1": "x9"}}')
+    bad = invoke(
+        "validate",
+        "-",
+        input='{"instrument": "epds", "date": "2026-01-01", "answers": {"epds_1": "x9"}}',
+    )
     assert bad.exit_code == 1
-    assert "-:1:68: $.answers.epds_1: is not an allowed answer" in bad.output and "x9" not in bad.output
+    assert (
+        "-:1:68: $.answers.epds_1: is not an allowed answer" in bad.output
+        and "x9" not in bad.output
+    )

@@ -186,5 +186,10 @@ def test_misspelt_same_as_visit_is_a_located_error(tmp_path):
     module.hembesok_instruments = hembesok_barnsakert.hembesok_instruments
     engine = Engine.from_modules([hembesok_rikshandboken, module])
     (problem,) = engine.errors[0].problems
-    line = next(i for i, text in enumerate(broken.read_text().splitlines(), 1) if "bvc_10_month}" in text)
-    assert (problem.line, problem.message) == (line, "program 'rikshandboken' has no visit 'bvc_10_month'")
+    line = next(
+        i for i, text in enumerate(broken.read_text().splitlines(), 1) if "bvc_10_month}" in text
+    )
+    assert (problem.line, problem.message) == (
+        line,
+        "program 'rikshandboken' has no visit 'bvc_10_month'",
+    )

@@ -34,8 +34,11 @@ from hembesok.problem_details import INTERNAL_ERROR, invalid_case, problem
 from hembesok.problems import Problem, from_document_error
 
 NDJSON, CSV = "ndjson", "csv"
-#: Records per chunk handed to a worker: large enough to amortise the hand-over.
-CHUNK_RECORDS = 200
+#: Records per chunk handed to a worker: large enough to amortise the hand-over, small
+#: enough that the plans of the chunks in flight (about 2 MB a chunk) stay a small sum.
+CHUNK_RECORDS = 100
+#: Chunks per worker handed out ahead of the one being written: the memory ceiling.
+CHUNKS_AHEAD = 3
 
 #: (record number from 1, line number in the input, the record): the record is a JSON line
 #: (bytes), a CSV row (cells), or, for a row the CSV reader could not read, why (text).
@@ -290,12 +293,12 @@ def run(
             take(planner.plan_chunk(chunk))
         return summary
 
-    window = threading.Semaphore(4 * workers)
+    window = threading.Semaphore(CHUNKS_AHEAD * workers)
     stop = threading.Event()
 
     def bounded() -> Iterator[list[RawRecord]]:
-        # Runs in the pool's task thread: waits while 4 chunks per worker are in flight,
-        # which is what keeps memory flat (imap alone would read the whole input ahead).
+        # Runs in the pool's task thread: waits while CHUNKS_AHEAD chunks per worker are in
+        # flight, which keeps memory flat (imap alone would read the whole input ahead).
         for chunk in chunks:
             while not window.acquire(timeout=0.1):
                 if stop.is_set():

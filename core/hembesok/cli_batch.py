@@ -103,7 +103,7 @@ def batch(
         settings = Settings(
             day, source, tuple(chosen) if chosen else None, layout, Engine.from_installed
         )
-        with _open_output(output) as out, _progress(stream) as progress:
+        with _open_output(output) as out, _Progress(stream) as progress:
             summary = run(
                 chunked(records),
                 settings,
@@ -159,7 +159,7 @@ def _unknown_length() -> Iterator[int]:
     yield from ()
 
 
-class _progress:
+class _Progress:
     """A progress bar on standard error when it is a terminal; otherwise only the messages.
 
     Over a regular file the bar runs by bytes read; over a pipe it counts records.
