@@ -68,3 +68,12 @@ def test_unknown_instrument():
     result = invoke("-", input=json.dumps(bad))
     assert result.exit_code == 1
     assert "$.instrument: names no installed instrument" in result.output
+
+
+def test_json_format_reports_problems_as_json():
+    result = invoke(
+        "-", "--format", "json", input='{"instrument": "epds", "date": "x", "answers": {}}'
+    )
+    assert result.exit_code == 1
+    problem = json.loads(result.output.strip().splitlines()[-1])
+    assert problem["problems"][0]["path"] == "$.date"

@@ -166,7 +166,7 @@ def test_health_programs_and_openapi(port):
     status, media, body = request(port, "GET", "/openapi.json")
     doc = json.loads(body)
     assert (status, media) == (200, "application/json")
-    assert set(doc["paths"]) == {"/health", "/v1/programs", "/v1/plan"}
+    assert set(doc["paths"]) == {"/health", "/v1/programs", "/v1/plan", "/v1/screen"}
 
 
 def test_a_bug_is_a_500_problem_naming_only_its_type(caplog):
@@ -179,3 +179,18 @@ def test_a_bug_is_a_500_problem_naming_only_its_type(caplog):
     assert (status, media) == (500, "application/problem+json")
     assert b"ValueError" in body and b"191212121212" not in body
     assert "191212121212" not in caplog.text
+
+
+def test_a_response_is_scored_over_http_as_by_the_command(port):
+    body = (ROOT / "tests" / "data" / "epds-response.json").read_bytes()
+    status, media, answer = request(port, "POST", "/v1/screen", body, JSON)
+    assert (status, media) == (200, "application/json")
+    result = json.loads(answer)
+    assert list(schema_store.validator("screening").iter_errors(result)) == []
+    assert result["flagged"] == ["depression"]
+    bad = json.loads(body)
+    bad["answers"]["epds_1"] = "hemligt-svar"
+    status, media, answer = request(port, "POST", "/v1/screen", json.dumps(bad).encode(), JSON)
+    assert (status, media) == (422, "application/problem+json")
+    assert b"hemligt-svar" not in answer
+    assert any(p["path"] == "$.answers.epds_1" for p in json.loads(answer)["problems"])

@@ -17,21 +17,27 @@ from hembesok.api import (
 from hembesok.case import Case
 from hembesok.engine import Engine
 from hembesok.hookspecs import hookimpl
-from hembesok.loader import load_case, load_program
+from hembesok.instrument import Instrument
+from hembesok.loader import load_case, load_instrument, load_program, load_responses
 from hembesok.plan import Decision, Plan, PlannedVisit, ProgramPlan
 from hembesok.problems import InvalidDocument, Problem
 from hembesok.program import Program
+from hembesok.screening import DomainResult, Response, ScreeningResult
 
 __all__ = [
     "Case",
     "Decision",
+    "DomainResult",
     "Engine",
+    "Instrument",
     "InvalidDocument",
     "Plan",
     "PlannedVisit",
     "Problem",
     "Program",
     "ProgramPlan",
+    "Response",
+    "ScreeningResult",
     "UnknownProgram",
     "__version__",
     "check_case",
@@ -39,7 +45,9 @@ __all__ = [
     "json_schema",
     "list_programs",
     "load_case",
+    "load_instrument",
     "load_program",
+    "load_responses",
     "plan_case",
     "read_case",
 ]

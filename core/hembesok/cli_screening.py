@@ -27,13 +27,16 @@ def screen(response_file: str, history_file: str | None, fmt: str, lang: str) ->
     from hembesok.problems import InvalidDocument
 
     engine = cli._engine()
+    as_json = fmt == "json"  # a machine gets its errors as JSON too (RFC 9457, on stderr)
     try:
-        responses = load_responses(cli._read(response_file), engine.instruments)
+        responses = load_responses(cli._read(response_file, as_json), engine.instruments)
         history = (
-            load_responses(cli._read(history_file), engine.instruments) if history_file else []
+            load_responses(cli._read(history_file, as_json), engine.instruments)
+            if history_file
+            else []
         )
     except InvalidDocument as exc:
-        cli._fail_with_problems(exc.problems)
+        cli._fail_with_problems(exc.problems, as_json)
     results = [engine.screen(response, history) for response in responses]
     if fmt == "json":
         payload = results[0].to_json() if len(results) == 1 else [r.to_json() for r in results]

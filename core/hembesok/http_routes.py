@@ -18,6 +18,7 @@ from hembesok import __version__
 from hembesok.api import UnknownProgram, case_from_document, check_programs, list_programs
 from hembesok.documents import Document
 from hembesok.engine import Engine
+from hembesok.loader import load_responses
 from hembesok.problem_details import INVALID_REQUEST, problem
 from hembesok.problems import Problem
 
@@ -180,7 +181,26 @@ PLAN = Endpoint(
     errors=(400, 422),
 )
 
-#: The endpoints `hembesok serve` answers. Screening (issue 4) adds a POST /v1/screen here:
-#: an Endpoint with request_schema="response", response_schema="screening" and a handler
-#: that reads `call.body` with loader.load_responses (its InvalidDocument becomes a 422).
-ROUTES: tuple[Endpoint, ...] = (HEALTH, PROGRAMS, PLAN)
+
+def _screen(call: Call) -> dict[str, Any]:
+    assert call.body is not None
+    if not isinstance(call.body.data, dict):
+        raise HttpProblem(400, "Invalid response", "the body must be one response object")
+    (response,) = load_responses(call.body, call.engine.instruments)
+    return call.engine.screen(response).to_json()
+
+
+SCREEN = Endpoint(
+    "POST",
+    "/v1/screen",
+    "screenResponse",
+    "Score one questionnaire response per domain (to follow domains over occasions, send the "
+    "case with its responses to /v1/plan)",
+    _screen,
+    request_schema="response",
+    response_schema="screening",
+    errors=(400, 422),
+)
+
+#: The endpoints `hembesok serve` answers.
+ROUTES: tuple[Endpoint, ...] = (HEALTH, PROGRAMS, PLAN, SCREEN)
