@@ -24,11 +24,12 @@ def call(engine, query=None, body=CASE):
     return Call(engine, query or {}, parse_json(body, "request body"), dt.date(2026, 5, 4))
 
 
-def test_routes_are_health_programs_and_plan_with_unique_ids():
+def test_routes_are_health_programs_plan_and_screen_with_unique_ids():
     assert [(r.method, r.path) for r in ROUTES] == [
         ("GET", "/health"),
         ("GET", "/v1/programs"),
         ("POST", "/v1/plan"),
+        ("POST", "/v1/screen"),
     ]
     assert len({r.operation_id for r in ROUTES}) == len(ROUTES)
 
