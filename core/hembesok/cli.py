@@ -161,18 +161,9 @@ def plugins(as_json: bool) -> None:
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
 def programs(as_json: bool, lang: str) -> None:
     """List the installed programs."""
-    engine = _engine()
-    rows: list[dict[str, Any]] = [
-        {
-            "id": p.id,
-            "version": p.version,
-            "title": dict(p.title),
-            "distribution": p.distribution,
-            "visits": [v.id for v in p.schedule],
-            "sha256": p.sha256,
-        }
-        for p in engine.programs.values()
-    ]
+    from hembesok.api import list_programs  # the same rows the library and the service give
+
+    rows = list_programs(_engine())
     if as_json:
         click.echo(json.dumps({"programs": rows}, ensure_ascii=False, indent=2))
         return
