@@ -23,6 +23,7 @@ import click
 from hembesok import __version__
 from hembesok import schema_store as schemas
 from hembesok.case import Case
+from hembesok.cli_options import iso_date
 from hembesok.documents import Document, DocumentError, load_file, load_text
 from hembesok.engine import Engine
 from hembesok.lint import lint_program
@@ -53,15 +54,6 @@ def _fail_with_problems(found: Sequence[Problem], as_json: bool = False) -> NoRe
 
         raise Failure(json.dumps(invalid_case(found), ensure_ascii=False), EXIT_INVALID)
     raise Failure("\n".join(str(p) for p in found), EXIT_INVALID)
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("must be a date written YYYY-MM-DD") from None
 
 
 def _engine(strict: bool = True) -> Engine:
@@ -253,7 +245,9 @@ def validate(files: tuple[str, ...], fmt: str, kind: str, strict: bool) -> None:
 
 @main.command()
 @click.argument("case_file", metavar="CASE")
-@click.option("--as-of", callback=_date, help="Plan as of this date (YYYY-MM-DD); default today.")
+@click.option(
+    "--as-of", callback=iso_date, help="Plan as of this date (YYYY-MM-DD); default today."
+)
 @click.option("--program", "program_ids", multiple=True, help="Only this program (repeatable).")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
@@ -281,7 +275,7 @@ def plan(
 @main.command()
 @click.argument("case_file", metavar="CASE")
 @click.option("--program", "program_id", required=True, help="The program to explain.")
-@click.option("--as-of", callback=_date, help="As of this date (YYYY-MM-DD); default today.")
+@click.option("--as-of", callback=iso_date, help="As of this date (YYYY-MM-DD); default today.")
 @click.option("--lang", type=click.Choice(["sv", "en", "both"]), default="both", show_default=True)
 def explain(case_file: str, program_id: str, as_of: dt.date | None, lang: str) -> None:
     """Say why a case is or is not eligible for a program: every rule, its facts and outcome."""

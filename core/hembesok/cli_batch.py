@@ -28,18 +28,10 @@ from hembesok.batch import (
     ndjson_records,
     run,
 )
+from hembesok.cli_options import iso_date
 from hembesok.csv_cases import CsvLayout
 from hembesok.engine import Engine
 from hembesok.problems import InvalidDocument, Problem
-
-
-def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("must be a date written YYYY-MM-DD") from None
 
 
 @click.command()
@@ -51,7 +43,9 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.
     show_default=True,
     help="Where to write the JSON lines (- for standard output).",
 )
-@click.option("--as-of", callback=_as_of, help="Plan as of this date (YYYY-MM-DD); default today.")
+@click.option(
+    "--as-of", callback=iso_date, help="Plan as of this date (YYYY-MM-DD); default today."
+)
 @click.option("--program", "program_ids", multiple=True, help="Only this program (repeatable).")
 @click.option(
     "--format",
