@@ -24,8 +24,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from hembesok.ages import add, subtract
-from hembesok.engine import Engine
+from hembesok.engine.engine import Engine
+from hembesok.model.ages import add, subtract
 
 AS_OF = dt.date(2026, 5, 4)
 

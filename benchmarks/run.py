@@ -34,8 +34,8 @@ sys.path.insert(0, str(HERE))
 import handwritten  # noqa: E402
 
 from hembesok import __version__, check_case  # noqa: E402
-from hembesok.case import Case  # noqa: E402
-from hembesok.engine import Engine  # noqa: E402
+from hembesok.engine.engine import Engine  # noqa: E402
+from hembesok.model.case import Case  # noqa: E402
 
 AS_OF = dt.date(2026, 5, 4)
 SUMMARY = re.compile(r"(\d+) records in, (\d+) plans out, (\d+) errors")
@@ -110,7 +110,7 @@ def batch(path: Path, workers: int, output: str = os.devnull) -> dict[str, float
     command = [
         sys.executable,
         "-c",
-        "from hembesok.cli import run; run()",
+        "from hembesok.cli.commands import run; run()",
         "batch",
         str(path),
         "-o",

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hembesok import ages
-from hembesok.ages import Duration
+from hembesok.model import ages
+from hembesok.model.ages import Duration
 
 D = dt.date
 

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 import hembesok
-from hembesok import schema_store
+from hembesok.io import schemas as schema_store
 
 ROOT = Path(__file__).parents[1]
 AS_OF = dt.date(2026, 5, 4)

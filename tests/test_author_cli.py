@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from hembesok import cli, hookimpl
-from hembesok.author_cli import path_parts
+from hembesok.cli.author import path_parts
 
 ROOT = Path(__file__).parents[1]
 VAGGERYD = ROOT / "plugins" / "vaggeryd" / "hembesok_vaggeryd" / "program.yaml"

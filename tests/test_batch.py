@@ -8,10 +8,10 @@ import random
 
 import pytest
 
-from hembesok import batch
-from hembesok.case import Case
-from hembesok.csv_cases import CsvLayout
-from hembesok.engine import Engine
+from hembesok.batch import runner as batch
+from hembesok.engine.engine import Engine
+from hembesok.io.csv_cases import CsvLayout
+from hembesok.model.case import Case
 
 AS_OF = dt.date(2026, 5, 4)
 SECRET = "191212121212"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from hembesok import schema_store
-from hembesok.case import Case
-from hembesok.engine import Engine
+from hembesok.engine.engine import Engine
+from hembesok.io import schemas as schema_store
+from hembesok.model.case import Case
 
 BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
 

@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from hembesok import cli, schema_store
+from hembesok import cli
+from hembesok.io import schemas as schema_store
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = str(ROOT / "examples" / "vaggeryd-first-child.json")
@@ -143,7 +144,7 @@ def test_internal_error_has_no_traceback_and_no_data(monkeypatch, capsys):
     def explode(*args, **kwargs):
         raise RuntimeError("secret 202601012384")
 
-    monkeypatch.setattr("hembesok.engine.Engine.evaluate", explode)
+    monkeypatch.setattr("hembesok.engine.engine.Engine.evaluate", explode)
     monkeypatch.setattr(sys, "argv", ["hembesok", "plan", EXAMPLE, "--as-of", "2026-05-04"])
     monkeypatch.delenv("HEMBESOK_DEBUG", raising=False)
     with pytest.raises(SystemExit) as info:

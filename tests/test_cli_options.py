@@ -5,7 +5,7 @@ import datetime as dt
 import click
 import pytest
 
-from hembesok.cli_options import iso_date
+from hembesok.cli.options import iso_date
 
 
 def test_iso_date():

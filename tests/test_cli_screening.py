@@ -5,7 +5,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from hembesok import cli, schema_store
+from hembesok import cli
+from hembesok.io import schemas as schema_store
 
 DATA = Path(__file__).parent / "data"
 RESPONSE = DATA / "epds-response.json"

@@ -8,7 +8,7 @@ import sys
 import time
 import urllib.request
 
-from hembesok.server import is_loopback
+from hembesok.service.server import is_loopback
 
 START = "from hembesok.cli import run; run()"
 
@@ -42,7 +42,7 @@ def test_serve_listens_on_loopback_names_its_port_and_stops_on_sigint():
 
 
 def test_a_port_in_use_is_a_usage_error():
-    from hembesok.server import listen
+    from hembesok.service.server import listen
 
     taken = listen("127.0.0.1", 0)
     try:

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from hembesok.conditions import OPERATORS, compile_condition
-from hembesok.truth import Truth
+from hembesok.language.conditions import OPERATORS, compile_condition
+from hembesok.model.truth import Truth
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 AS_OF = dt.date(2026, 6, 1)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from hembesok.csv_cases import CsvLayout
-from hembesok.loader import case_problems
-from hembesok.problems import InvalidDocument
+from hembesok.io.csv_cases import CsvLayout
+from hembesok.io.loading import case_problems
+from hembesok.io.problems import InvalidDocument
 
 HEADER = [
     "case_ref",

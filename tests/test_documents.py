@@ -2,7 +2,7 @@
 
 import pytest
 
-from hembesok.documents import DocumentError, Position, load_text, parse_json, parse_yaml
+from hembesok.io.documents import DocumentError, Position, load_text, parse_json, parse_yaml
 
 
 def test_positions_of_values_and_keys():

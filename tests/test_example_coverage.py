@@ -5,11 +5,11 @@ import copy
 import hembesok_nassjo
 import hembesok_vaggeryd
 
-from hembesok.engine import Engine
-from hembesok.example_coverage import coverage, deciding_branches
-from hembesok.examples import check_examples
-from hembesok.program import Program
-from hembesok.testing import engine_with
+from hembesok.authoring.coverage import coverage, deciding_branches
+from hembesok.authoring.examples import check_examples
+from hembesok.authoring.testing import engine_with
+from hembesok.engine.engine import Engine
+from hembesok.model.program import Program
 
 
 def covered(module, program_id, keep=None):

@@ -6,8 +6,7 @@ from pathlib import Path
 import hembesok_vaggeryd
 import pytest
 
-from hembesok.engine import Engine
-from hembesok.examples import (
+from hembesok.authoring.examples import (
     NOT_PLANNED,
     FieldDiff,
     check_example,
@@ -15,9 +14,10 @@ from hembesok.examples import (
     compare,
     run_examples,
 )
-from hembesok.loader import read_document
-from hembesok.program import Program
-from hembesok.testing import engine_with
+from hembesok.authoring.testing import engine_with
+from hembesok.engine.engine import Engine
+from hembesok.io.loading import read_document
+from hembesok.model.program import Program
 
 VAGGERYD = Path(hembesok_vaggeryd.__file__).parent / "program.yaml"
 

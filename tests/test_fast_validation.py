@@ -11,9 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hembesok import fast_validation, loader, schema_store
-from hembesok.documents import parse_json
-from hembesok.engine import Engine
+from hembesok.engine.engine import Engine
+from hembesok.io import loading as loader
+from hembesok.io import schemas as schema_store
+from hembesok.io import validation as fast_validation
+from hembesok.io.documents import parse_json
 
 ENGINE = Engine.from_installed(env={})
 SLOW = schema_store.validator("case")

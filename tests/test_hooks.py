@@ -6,9 +6,9 @@ import types
 import hembesok_vaggeryd
 
 from hembesok import Case, Decision, Engine, hookimpl
-from hembesok.builtin.declarative import plan_visit
-from hembesok.plan import NOT_ELIGIBLE, Reason
-from hembesok.truth import Truth
+from hembesok.model.plan import NOT_ELIGIBLE, Reason
+from hembesok.model.truth import Truth
+from hembesok.plugins.declarative import plan_visit
 
 AS_OF = dt.date(2026, 5, 4)
 CASE = {
@@ -117,7 +117,7 @@ def test_visit_schedule_answered_first_by_a_plugin():
 def test_instruments_and_screening_hooks_register_and_answer_first():
     from pathlib import Path
 
-    from hembesok.screening import Response
+    from hembesok.model.screening import Response
 
     mini = Path(__file__).parent / "data" / "mini-instrument.yaml"
 

@@ -4,7 +4,7 @@ import inspect
 import re
 from pathlib import Path
 
-from hembesok import hookspecs
+from hembesok.plugins import hookspecs
 
 ROOT = Path(__file__).parents[1]
 HOOKS = sorted(

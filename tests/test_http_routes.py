@@ -7,10 +7,10 @@ from pathlib import Path
 import hembesok_vaggeryd
 import pytest
 
-from hembesok.documents import parse_json
-from hembesok.engine import Engine
-from hembesok.http_routes import PLAN, ROUTES, Call, HttpProblem
-from hembesok.problems import InvalidDocument
+from hembesok.engine.engine import Engine
+from hembesok.io.documents import parse_json
+from hembesok.io.problems import InvalidDocument
+from hembesok.service.routes import PLAN, ROUTES, Call, HttpProblem
 
 CASE = (Path(__file__).parents[1] / "examples" / "vaggeryd-first-child.json").read_text("utf-8")
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from hembesok.documents import parse_yaml
-from hembesok.loader import instrument_problems, load_instrument
-from hembesok.problems import InvalidDocument
+from hembesok.io.documents import parse_yaml
+from hembesok.io.loading import instrument_problems, load_instrument
+from hembesok.io.problems import InvalidDocument
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini-instrument.yaml"

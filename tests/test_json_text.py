@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from hembesok import plan_case
-from hembesok.engine import Engine
-from hembesok.json_text import dumps, standard_dumps
+from hembesok.engine.engine import Engine
+from hembesok.io.json_text import dumps, standard_dumps
 
 ROOT = Path(__file__).parents[1]
 ENGINE = Engine.from_installed(env={})

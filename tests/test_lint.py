@@ -9,10 +9,10 @@ import yaml
 from click.testing import CliRunner
 
 from hembesok import cli
-from hembesok.documents import load_text
-from hembesok.lint import case_facts, derived_facts, lint_program, strict
-from hembesok.loader import program_problems
-from hembesok.plugins import make_plugin_manager
+from hembesok.authoring.lint import case_facts, derived_facts, lint_program, strict
+from hembesok.io.documents import load_text
+from hembesok.io.loading import program_problems
+from hembesok.plugins.manager import make_plugin_manager
 
 ROOT = Path(__file__).parents[1]
 DATA = ROOT / "tests" / "data"

@@ -62,7 +62,7 @@ def test_two_parents_at_one_occasion_are_two_results(engine):
 
 
 def test_plan_json_with_occasions_validates(engine):
-    from hembesok import schema_store
+    from hembesok.io import schemas as schema_store
 
     plan = engine.evaluate(
         Case.from_dict({**BIRTH, "responses": [RESPONSE]}), dt.date(2026, 5, 4)

@@ -9,9 +9,9 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from hembesok import schema_store
-from hembesok.http_routes import ROUTES, Endpoint
-from hembesok.openapi import openapi_document
+from hembesok.io import schemas as schema_store
+from hembesok.service.openapi import openapi_document
+from hembesok.service.routes import ROUTES, Endpoint
 
 ROOT = Path(__file__).parents[1]
 DOC = openapi_document(ROUTES)

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hembesok import cli, schema_store
-from hembesok.engine import Engine
+from hembesok import cli
+from hembesok.engine.engine import Engine
+from hembesok.io import schemas as schema_store
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE_FILES = [  # the case files; examples/ also holds questionnaire responses

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from hembesok import hookimpl
-from hembesok.engine import Engine
-from hembesok.plugins import BUILTIN_NAME, PluginError, make_plugin_manager
+from hembesok.engine.engine import Engine
+from hembesok.plugins.manager import BUILTIN_NAME, PluginError, make_plugin_manager
 
 VAGGERYD_YAML = (
     Path(__file__).parents[1] / "plugins" / "vaggeryd" / "hembesok_vaggeryd" / "program.yaml"
@@ -134,7 +134,7 @@ def test_trace_names_hooks_but_never_arguments():
         trace_to=out,
     )
     engine = Engine.from_plugins(loaded)
-    from hembesok.case import Case
+    from hembesok.model.case import Case
 
     case = Case.from_dict(
         {

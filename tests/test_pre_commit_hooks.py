@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hembesok.scaffold import create_plugin
+from hembesok.authoring.scaffold import create_plugin
 
 ROOT = Path(__file__).parents[1]
 BIN = Path(sys.executable).parent

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from hembesok import Case, Engine, cli
-from hembesok.documents import parse_json
-from hembesok.loader import case_problems, response_problems
-from hembesok.plugins import make_plugin_manager
-from hembesok.problems import InvalidDocument
+from hembesok.io.documents import parse_json
+from hembesok.io.loading import case_problems, response_problems
+from hembesok.io.problems import InvalidDocument
+from hembesok.plugins.manager import make_plugin_manager
 
 PNR = "201703152384"
 ANSWER = "svar-som-aldrig-visas"

@@ -1,7 +1,7 @@
 """RFC 9457 problem documents: the one error shape of the command, batch and the service."""
 
-from hembesok.problem_details import INVALID_CASE, invalid_case, problem
-from hembesok.problems import Problem
+from hembesok.io.problems import Problem
+from hembesok.render.problem_details import INVALID_CASE, invalid_case, problem
 
 FOUND = [
     Problem("case.json", 2, 5, "$.child.birth_date", "must be a date written YYYY-MM-DD"),

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from hembesok.documents import parse_json, parse_yaml
-from hembesok.loader import program_problems
-from hembesok.problems import json_path, validate
+from hembesok.io.documents import parse_json, parse_yaml
+from hembesok.io.loading import program_problems
+from hembesok.io.problems import json_path, validate
 
 DATA = Path(__file__).parent / "data"
 

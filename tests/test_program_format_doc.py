@@ -5,11 +5,11 @@ from pathlib import Path
 
 import yaml
 
-from hembesok import schema_store
-from hembesok.documents import load_text
-from hembesok.lint import lint_program
-from hembesok.loader import program_problems
-from hembesok.plugins import make_plugin_manager
+from hembesok.authoring.lint import lint_program
+from hembesok.io import schemas as schema_store
+from hembesok.io.documents import load_text
+from hembesok.io.loading import program_problems
+from hembesok.plugins.manager import make_plugin_manager
 
 ROOT = Path(__file__).parents[1]
 DOC = (ROOT / "docs" / "program-format.md").read_text(encoding="utf-8")

@@ -12,14 +12,14 @@ VAGGERYD = ROOT / "plugins" / "vaggeryd" / "hembesok_vaggeryd" / "program.yaml"
 
 def test_the_plugin_is_registered_for_pytest():
     (entry,) = [ep for ep in metadata.entry_points(group="pytest11") if ep.name == "hembesok"]
-    assert entry.value == "hembesok.pytest_plugin"
+    assert entry.value == "hembesok.authoring.pytest_plugin"
 
 
 def test_conformance_of_an_installed_plugin_passes_with_a_test_per_example(pytester):
     pytester.makepyfile(
         test_conformance="""
         import hembesok_vaggeryd
-        from hembesok.pytest_plugin import ProgramPluginConformance
+        from hembesok.authoring.pytest_plugin import ProgramPluginConformance
 
         class TestVaggeryd(ProgramPluginConformance):
             plugin_module = hembesok_vaggeryd
@@ -43,7 +43,7 @@ def broken_plugin(pytester, module_source, program_yaml):
     pytester.makepyfile(
         test_broken="""
         import hembesok_broken
-        from hembesok.pytest_plugin import ProgramPluginConformance
+        from hembesok.authoring.pytest_plugin import ProgramPluginConformance
 
         class TestBroken(ProgramPluginConformance):
             plugin_module = hembesok_broken
@@ -169,7 +169,8 @@ def test_register_plugin_lasts_one_test_and_the_command_line_sees_it(pytester):
 
         from click.testing import CliRunner
 
-        from hembesok import cli, hookimpl
+        from hembesok import hookimpl
+        from hembesok import cli
 
         module = types.ModuleType("hembesok_tillfallig")
 

@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hembesok.documents import load_text
-from hembesok.engine import Engine
-from hembesok.examples import check_examples
-from hembesok.lint import lint_program
-from hembesok.loader import program_problems
-from hembesok.plugins import make_plugin_manager
-from hembesok.program import Program
-from hembesok.scaffold import (
+from hembesok.authoring.examples import check_examples
+from hembesok.authoring.lint import lint_program
+from hembesok.authoring.scaffold import (
     ScaffoldError,
     check_name,
     create_plugin,
@@ -24,6 +19,11 @@ from hembesok.scaffold import (
     render,
     suggest_name,
 )
+from hembesok.engine.engine import Engine
+from hembesok.io.documents import load_text
+from hembesok.io.loading import program_problems
+from hembesok.model.program import Program
+from hembesok.plugins.manager import make_plugin_manager
 
 ROOT = Path(__file__).parents[1]
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from hembesok import plan_case, schema_store
-from hembesok.engine import Engine
-from hembesok.http_routes import ROUTES, Endpoint
-from hembesok.server import create_app, listen
+from hembesok import plan_case
+from hembesok.engine.engine import Engine
+from hembesok.io import schemas as schema_store
+from hembesok.service.routes import ROUTES, Endpoint
+from hembesok.service.server import create_app, listen
 
 ROOT = Path(__file__).parents[1]
 CASE = (ROOT / "examples" / "vaggeryd-first-child.json").read_bytes()

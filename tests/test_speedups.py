@@ -6,12 +6,12 @@ import datetime as dt
 
 import hembesok_vaggeryd
 
-from hembesok import ages
-from hembesok.builtin import declarative
-from hembesok.case import Case
-from hembesok.conditions import compile_condition
-from hembesok.engine import Engine
-from hembesok.texts import describe_rule
+from hembesok.engine.engine import Engine
+from hembesok.language.conditions import compile_condition
+from hembesok.model import ages
+from hembesok.model.case import Case
+from hembesok.model.texts import describe_rule
+from hembesok.plugins import declarative
 
 
 def reference_add_months(start, months):

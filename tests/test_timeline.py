@@ -12,7 +12,7 @@ import hembesok_vaggeryd
 import pytest
 
 from hembesok import Case, Engine, hookimpl
-from hembesok.examples import run_examples
+from hembesok.authoring.examples import run_examples
 
 ALL = [
     hembesok_rikshandboken,
@@ -158,7 +158,7 @@ def test_misspelt_replaced_visit_is_a_located_error(tmp_path):
 
 
 def test_every_example_plan_across_all_programs_validates_against_the_plan_schema(engine):
-    from hembesok import schema_store
+    from hembesok.io import schemas as schema_store
 
     validator = schema_store.validator("plan")
     for program in engine.programs.values():

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from hembesok.truth import Truth, all_of, any_of
+from hembesok.model.truth import Truth, all_of, any_of
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 

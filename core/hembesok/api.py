@@ -13,12 +13,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from hembesok import schema_store
-from hembesok.case import Case
-from hembesok.documents import Document, DocumentError, Position, parse_json
-from hembesok.engine import Engine
-from hembesok.fast_validation import case_problems
-from hembesok.problems import InvalidDocument, Problem, from_document_error
+from hembesok.engine.engine import Engine
+from hembesok.io import schemas as schema_store
+from hembesok.io.documents import Document, DocumentError, Position, parse_json
+from hembesok.io.problems import InvalidDocument, Problem, from_document_error
+from hembesok.io.validation import case_problems
+from hembesok.model.case import Case
 
 CaseInput = Mapping[str, Any] | str | bytes
 

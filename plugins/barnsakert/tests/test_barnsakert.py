@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from hembesok import cli
-from hembesok.case import Case
-from hembesok.documents import load_file
-from hembesok.engine import Engine
-from hembesok.loader import instrument_problems, load_responses, read_document
-from hembesok.screening import Response
-from hembesok.testing import engine_with, failing_examples, plan_for, statuses
+from hembesok.authoring.testing import engine_with, failing_examples, plan_for, statuses
+from hembesok.engine.engine import Engine
+from hembesok.io.documents import load_file
+from hembesok.io.loading import instrument_problems, load_responses, read_document
+from hembesok.model.case import Case
+from hembesok.model.screening import Response
 
 PACKAGE = Path(hembesok_barnsakert.__file__).parent
 INSTRUMENT_FILE = PACKAGE / "instrument.yaml"

@@ -6,8 +6,8 @@ import datetime as dt
 import hembesok_goteborg
 import pytest
 
-from hembesok.pytest_plugin import ProgramPluginConformance
-from hembesok.testing import engine_with, failing_examples, plan_for, statuses
+from hembesok.authoring.pytest_plugin import ProgramPluginConformance
+from hembesok.authoring.testing import engine_with, failing_examples, plan_for, statuses
 
 PROGRAM = "goteborg"
 ALL_VISITS = (

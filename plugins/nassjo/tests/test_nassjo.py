@@ -5,9 +5,9 @@ import datetime as dt
 import hembesok_nassjo
 import pytest
 
-from hembesok.program import Replacement
-from hembesok.pytest_plugin import ProgramPluginConformance
-from hembesok.testing import engine_with, failing_examples, plan_for, statuses
+from hembesok.authoring.pytest_plugin import ProgramPluginConformance
+from hembesok.authoring.testing import engine_with, failing_examples, plan_for, statuses
+from hembesok.model.program import Replacement
 
 D = dt.date
 

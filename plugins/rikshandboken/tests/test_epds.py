@@ -6,7 +6,7 @@ import hembesok_rikshandboken
 import pytest
 
 from hembesok import Engine
-from hembesok.screening import Response
+from hembesok.model.screening import Response
 
 NORMAL = (1, 2, 4)  # the other items are reverse-keyed: option position 0 scores 3
 

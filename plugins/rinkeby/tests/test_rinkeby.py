@@ -5,9 +5,9 @@ import datetime as dt
 import hembesok_rinkeby
 import pytest
 
-from hembesok.pytest_plugin import ProgramPluginConformance
-from hembesok.testing import engine_with, failing_examples, plan_for, statuses
-from hembesok.texts import ROLES
+from hembesok.authoring.pytest_plugin import ProgramPluginConformance
+from hembesok.authoring.testing import engine_with, failing_examples, plan_for, statuses
+from hembesok.model.texts import ROLES
 
 
 @pytest.fixture(scope="module")

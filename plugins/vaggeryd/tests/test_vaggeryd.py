@@ -5,8 +5,8 @@ import datetime as dt
 import hembesok_vaggeryd
 import pytest
 
-from hembesok.pytest_plugin import ProgramPluginConformance
-from hembesok.testing import engine_with, failing_examples, plan_for, statuses
+from hembesok.authoring.pytest_plugin import ProgramPluginConformance
+from hembesok.authoring.testing import engine_with, failing_examples, plan_for, statuses
 
 
 @pytest.fixture(scope="module")

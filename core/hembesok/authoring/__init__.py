@@ -1,0 +1,1 @@
+"""Tools for program authors: lint, examples as tests, coverage, scaffolding, pytest plugin."""

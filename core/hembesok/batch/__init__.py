@@ -1,0 +1,1 @@
+"""Planning many cases: records in, one line per record out, in order."""

@@ -1,1 +1,0 @@
-"""Plugins that ship with the core and are registered like any installed plugin."""

@@ -1,0 +1,56 @@
+"""The `hembesok` command: thin click shells over the library, one module per group of commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from hembesok.cli.author import new_plugin, test
+from hembesok.cli.batch import batch
+from hembesok.cli.common import EXIT_INTERNAL
+from hembesok.cli.info import plugins, programs, schema
+from hembesok.cli.plan import explain, plan
+from hembesok.cli.screen import screen
+from hembesok.cli.serve import serve
+from hembesok.cli.validate import validate
+from hembesok.version import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hembesok")
+def main() -> None:
+    """hembesok: child health programme rules (eligibility, visits, screening) from declarative plugins."""
+
+
+for _command in (
+    plugins,
+    programs,
+    validate,
+    plan,
+    explain,
+    schema,
+    screen,
+    new_plugin,
+    test,
+    batch,
+    serve,
+):
+    main.add_command(_command)
+
+
+def run() -> None:
+    """Entry point: click's own handling, plus a last guard so no traceback reaches a user."""
+    try:
+        main.main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # pragma: no cover - exercised through a test that injects a fault
+        if os.environ.get("HEMBESOK_DEBUG"):
+            raise
+        click.echo(
+            f"hembesok: internal error ({type(exc).__name__}); please report it. Set HEMBESOK_DEBUG=1 to see the details.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,115 @@
+"""What every command shares: exit codes, failures without tracebacks, the engine, reading files.
+
+Exit codes (also in the README):
+  0  success
+  1  invalid input: a program, case or other document has problems (each printed with its location)
+  2  usage error: unknown option, missing argument
+  3  plugin or installation error: a misspelt hook, two plugins claiming one id,
+     an installed program file that does not validate
+  4  internal error: a bug in hembesok; no traceback is shown unless HEMBESOK_DEBUG=1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import click
+
+from hembesok.engine.engine import Engine
+from hembesok.io.documents import Document, DocumentError, load_file, load_text
+from hembesok.io.loading import case_problems
+from hembesok.io.problems import Problem, from_document_error
+from hembesok.model.case import Case
+from hembesok.plugins.manager import LoadedPlugins, PluginError, make_plugin_manager
+
+EXIT_INVALID, EXIT_USAGE, EXIT_PLUGINS, EXIT_INTERNAL = 1, 2, 3, 4
+
+
+class Failure(click.ClickException):
+    """An expected failure: a message for the user and an exit code, never a traceback."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def fail_with_problems(found: Sequence[Problem], as_json: bool = False) -> NoReturn:
+    """Exit 1 with every problem: one per line, or (`as_json`) one RFC 9457 document on one line."""
+    if as_json:
+        from hembesok.render.problem_details import invalid_case
+
+        raise Failure(json.dumps(invalid_case(found), ensure_ascii=False), EXIT_INVALID)
+    raise Failure("\n".join(str(p) for p in found), EXIT_INVALID)
+
+
+def engine(strict: bool = True) -> Engine:
+    try:
+        engine = Engine.from_installed()
+    except PluginError as exc:
+        raise Failure(f"hembesok: plugin error: {exc}", EXIT_PLUGINS) from None
+    for failure in engine.loaded.failures:
+        click.echo(
+            f"hembesok: warning: plugin '{failure.name}' ({failure.distribution}) failed to load and was skipped: {failure.error}",
+            err=True,
+        )
+    if engine.errors and strict:
+        lines = [
+            f"hembesok: the program file of {e.distribution} is invalid:"
+            + "".join(f"\n  {p}" for p in e.problems)
+            for e in engine.errors
+        ]
+        raise Failure("\n".join(lines), EXIT_PLUGINS)
+    return engine
+
+
+def read(path: str, as_json: bool = False) -> Document:
+    try:
+        if path == "-":
+            return load_text(sys.stdin.read(), "-")
+        return load_file(path)
+    except DocumentError as exc:
+        fail_with_problems([from_document_error(exc)], as_json)
+
+
+def case(path: str, as_of: dt.date, as_json: bool = False) -> Case:
+    doc = read(path, as_json)
+    found = case_problems(doc, as_of)
+    if found:
+        fail_with_problems(found, as_json)
+    return Case.from_dict(doc.data)
+
+
+def today() -> dt.date:
+    """The CLI's default as-of date; the library itself never reads the clock."""
+    return dt.date.today()
+
+
+def lint_plugins() -> LoadedPlugins:
+    """The installed plugins, whose hooks examples run with; the built-in one alone if broken."""
+    try:
+        return make_plugin_manager()
+    except PluginError as exc:
+        click.echo(
+            f"hembesok: warning: plugin error, examples run without installed plugins: {exc}",
+            err=True,
+        )
+        return make_plugin_manager(modules=[], env={})
+
+
+def choose(engine: Engine, ids: Sequence[str]) -> list[str] | None:
+    if not ids:
+        return None
+    unknown = [i for i in ids if i not in engine.programs]
+    if unknown:
+        known = ", ".join(sorted(engine.programs)) or "none"
+        raise click.BadParameter(
+            f"unknown program {', '.join(unknown)}; installed: {known}", param_hint="--program"
+        )
+    return list(ids)

@@ -1,0 +1,60 @@
+"""`hembesok plan` and `hembesok explain`: one case's plan, and why a decision came out as it did."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from hembesok.cli.common import case as _case
+from hembesok.cli.common import choose as _choose
+from hembesok.cli.common import engine as _engine
+from hembesok.cli.common import today as _today
+from hembesok.cli.options import iso_date
+from hembesok.render.text import explain_text, plan_text
+
+
+@click.command()
+@click.argument("case_file", metavar="CASE")
+@click.option(
+    "--as-of", callback=iso_date, help="Plan as of this date (YYYY-MM-DD); default today."
+)
+@click.option("--program", "program_ids", multiple=True, help="Only this program (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+def plan(
+    case_file: str, as_of: dt.date | None, program_ids: tuple[str, ...], fmt: str, lang: str
+) -> None:
+    """Plan a case (a JSON file, or - for standard input): decisions and visits with statuses.
+
+    With --format json, a case with problems is reported on standard error as one line
+    of JSON (an RFC 9457 problem document with the located problems), exit code 1.
+    """
+    as_of = as_of or _today()
+    engine = _engine()
+    chosen = _choose(engine, program_ids)
+    case = _case(case_file, as_of, as_json=fmt == "json")
+    result = engine.evaluate(case, as_of, chosen)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(plan_text(result, lang), nl=False)
+
+
+@click.command()
+@click.argument("case_file", metavar="CASE")
+@click.option("--program", "program_id", required=True, help="The program to explain.")
+@click.option("--as-of", callback=iso_date, help="As of this date (YYYY-MM-DD); default today.")
+@click.option("--lang", type=click.Choice(["sv", "en", "both"]), default="both", show_default=True)
+def explain(case_file: str, program_id: str, as_of: dt.date | None, lang: str) -> None:
+    """Say why a case is or is not eligible for a program: every rule, its facts and outcome."""
+    as_of = as_of or _today()
+    engine = _engine()
+    chosen = _choose(engine, (program_id,))
+    case = _case(case_file, as_of)
+    result = engine.evaluate(case, as_of, chosen)
+    langs = ("sv", "en") if lang == "both" else (lang,)
+    click.echo(explain_text(result.programs[0], langs), nl=False)

@@ -1,0 +1,129 @@
+"""One timeline across programs: replaced visits shown once, near visits pointed out.
+
+A family can be offered several programs at once (the national baseline and a local model).
+A local program's `replaces` says which baseline visits it takes over; when that program
+is offered (eligible, not declined) the replaced visit leaves the timeline and its own
+plan names the visit that took its place. Open visits of different programs whose
+target dates lie less than a week apart are marked so they can be joined in one home visit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hembesok.model.plan import ELIGIBLE, PlannedVisit, ProgramPlan
+
+VisitRef = tuple[str, str]  # (program id, visit id)
+
+#: Visits whose target dates are at most this many days apart are pointed out as joinable.
+JOIN_DAYS = 6
+OPEN = frozenset({"upcoming", "due", "overdue"})
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    program: ProgramPlan
+    visit: PlannedVisit
+    replaces: tuple[VisitRef, ...] = ()
+    join_with: tuple[VisitRef, ...] = ()
+
+    @property
+    def ref(self) -> VisitRef:
+        return (self.program.program.id, self.visit.visit.id)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "date": self.visit.target.isoformat(),
+            "program": self.program.program.id,
+            "visit": self.visit.visit.id,
+            "title": dict(self.visit.visit.title),
+            "status": self.visit.status,
+            "window": {
+                "start": self.visit.window.start.isoformat(),
+                "end": self.visit.window.end.isoformat(),
+            },
+            "staff": list(self.visit.visit.staff),
+            "setting": self.visit.visit.setting,
+            "replaces": [{"program": p, "visit": v} for p, v in self.replaces],
+            "join_with": [{"program": p, "visit": v} for p, v in self.join_with],
+        }
+
+
+def apply_replacements(plans: Sequence[ProgramPlan]) -> tuple[ProgramPlan, ...]:
+    """The plans with each replaced visit marked `replaced_by` the visit that takes its place.
+
+    A visit already done stays done: the family had it, whoever replaces it now.
+    """
+    replaced = replacement_map(plans)
+    if not replaced:
+        return tuple(plans)
+    out = []
+    for plan in plans:
+        visits = tuple(
+            dataclasses.replace(
+                v, status="replaced", replaced_by=replaced[(plan.program.id, v.visit.id)]
+            )
+            if (plan.program.id, v.visit.id) in replaced and v.status != "done"
+            else v
+            for v in plan.visits
+        )
+        out.append(dataclasses.replace(plan, visits=visits))
+    return tuple(out)
+
+
+def replacement_map(plans: Sequence[ProgramPlan]) -> dict[VisitRef, VisitRef]:
+    """Which visit replaces which, counting only programs the family is offered."""
+    out: dict[VisitRef, VisitRef] = {}
+    for plan in plans:
+        if plan.decision.status != ELIGIBLE or plan.decision.declined:
+            continue
+        for rep in plan.program.replaces:
+            out[(rep.program, rep.visit)] = (plan.program.id, rep.by)
+    return out
+
+
+def merge(plans: Sequence[ProgramPlan]) -> tuple[TimelineEntry, ...]:
+    """One date-ordered timeline of the visits of every program the family is offered.
+
+    Undetermined programs stay out until their missing facts are known; their own plans
+    list their visits provisionally.
+    """
+    entries: list[TimelineEntry] = []
+    replaces_by: dict[VisitRef, list[VisitRef]] = {}
+    for plan in plans:
+        for visit in plan.visits:
+            if visit.replaced_by is not None:
+                replaces_by.setdefault(visit.replaced_by, []).append(
+                    (plan.program.id, visit.visit.id)
+                )
+    for plan in plans:
+        if plan.decision.status != ELIGIBLE or plan.decision.declined:
+            continue
+        for visit in plan.visits:
+            if visit.replaced_by is not None:
+                continue
+            ref = (plan.program.id, visit.visit.id)
+            entries.append(TimelineEntry(plan, visit, tuple(replaces_by.get(ref, ()))))
+    entries.sort(key=lambda e: (e.visit.target, e.program.program.id, e.visit.visit.id))
+    return _mark_joinable(entries)
+
+
+def _mark_joinable(entries: list[TimelineEntry]) -> tuple[TimelineEntry, ...]:
+    joins: dict[VisitRef, list[VisitRef]] = {}
+    open_entries = [e for e in entries if e.visit.status in OPEN]
+    for i, a in enumerate(open_entries):
+        for b in open_entries[i + 1 :]:
+            if b.visit.target - a.visit.target > dt.timedelta(days=JOIN_DAYS):
+                break
+            if a.program.program.id != b.program.program.id:
+                joins.setdefault(a.ref, []).append(b.ref)
+                joins.setdefault(b.ref, []).append(a.ref)
+    if not joins:
+        return tuple(entries)
+    return tuple(
+        dataclasses.replace(e, join_with=tuple(joins[e.ref])) if e.ref in joins else e
+        for e in entries
+    )

@@ -1,0 +1,332 @@
+"""Loading program and case documents: parse safely, validate, compile, or say where it is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from hembesok.io import problems as P
+from hembesok.io.documents import Document, DocumentError, Position, load_file, load_text
+from hembesok.model.case import Case
+from hembesok.model.instrument import Instrument
+from hembesok.model.program import Program
+from hembesok.model.screening import Response
+
+
+def read_document(source: str | Path | Traversable) -> Document:
+    """A file path, or a packaged resource (a plugin's program.yaml)."""
+    if isinstance(source, str | Path):
+        return load_file(source)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(
+            str(source), Position(1, 1), f"cannot read: {type(exc).__name__}"
+        ) from None
+    return load_text(text, str(source))
+
+
+def _checked(
+    doc: Document, schema_name: str, semantics: Callable[[Document], list[P.Problem]]
+) -> list[P.Problem]:
+    """Schema problems, then (only on a schema-valid document) the checks a schema cannot make."""
+    found = P.validate(doc, schema_name, redact=False)
+    if found or not isinstance(doc.data, Mapping):
+        return found
+    return P.sort_problems(found + semantics(doc))
+
+
+def _read_valid(
+    source: str | Path | Traversable, problems: Callable[[Document], list[P.Problem]]
+) -> Document:
+    """A document with no error, or InvalidDocument carrying every problem found."""
+    try:
+        doc = read_document(source)
+    except DocumentError as exc:
+        raise P.InvalidDocument([P.from_document_error(exc)]) from None
+    found = problems(doc)
+    if any(p.severity == "error" for p in found):
+        raise P.InvalidDocument(found)
+    return doc
+
+
+def program_problems(doc: Document) -> list[P.Problem]:
+    """Schema problems plus the checks a schema cannot express."""
+    return _checked(doc, "program", _program_semantics)
+
+
+def _program_semantics(doc: Document) -> list[P.Problem]:
+    data = doc.data
+    out: list[P.Problem] = []
+    ids: dict[str, int] = {}
+    for i, visit in enumerate(data["schedule"]):
+        if visit["id"] in ids:
+            out.append(
+                P.problem_at(
+                    doc,
+                    ("schedule", i, "id"),
+                    f"visit id '{visit['id']}' is used twice (first at schedule[{ids[visit['id']]}])",
+                )
+            )
+        ids.setdefault(visit["id"], i)
+    if "valid_from" in data and "valid_to" in data and data["valid_to"] < data["valid_from"]:
+        out.append(P.problem_at(doc, ("valid_to",), "must not be before valid_from"))
+    for i, site in enumerate(data.get("sites", {}).get("list", ())):
+        if "start" in site and "end" in site and site["end"] < site["start"]:
+            out.append(
+                P.problem_at(
+                    doc, ("sites", "list", i, "end"), "must not be before the site's start"
+                )
+            )
+    for i, entry in enumerate(data.get("screening", ())):
+        for k, visit_id in enumerate(entry["at"]):
+            if visit_id not in ids:
+                out.append(
+                    P.problem_at(
+                        doc,
+                        ("screening", i, "at", k),
+                        f"names no visit of this program: '{visit_id}'; visits are: {', '.join(ids)}",
+                    )
+                )
+    for i, rep in enumerate(data.get("replaces", ())):
+        if rep["by"] not in ids:
+            out.append(
+                P.problem_at(
+                    doc,
+                    ("replaces", i, "by"),
+                    f"names no visit of this program; visits are: {', '.join(ids)}",
+                )
+            )
+    for i, example in enumerate(data.get("examples", ())):
+        for visit_id in example["expect"].get("visits", {}):
+            if visit_id not in ids:
+                out.append(
+                    P.problem_at(
+                        doc,
+                        ("examples", i, "expect", "visits", visit_id),
+                        f"names no visit of this program; visits are: {', '.join(ids)}",
+                        key=True,
+                    )
+                )
+    return out
+
+
+def load_program(source: str | Path | Traversable, distribution: str = "") -> Program:
+    """Read, validate and compile one program file; raise InvalidDocument with every problem."""
+    doc = _read_valid(source, program_problems)
+    return Program.compile(doc.data, source=doc.path, distribution=distribution)
+
+
+def case_problems(doc: Document, as_of: dt.date | None = None) -> list[P.Problem]:
+    """Schema problems of a case (values never quoted) and its dates against `as_of`."""
+    found = P.validate(doc, "case", redact=True)
+    if isinstance(doc.data, Mapping):
+        found += case_date_problems(doc, doc.data, (), as_of)
+    return P.sort_problems(found)
+
+
+def _iso(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def case_date_problems(
+    doc: Document, data: Mapping[str, Any], base: tuple[str | int, ...], as_of: dt.date | None
+) -> list[P.Problem]:
+    """Date checks a schema cannot make; parts the schema already rejected are skipped."""
+    out: list[P.Problem] = []
+    child = data.get("child")
+    birth = _iso(child.get("birth_date")) if isinstance(child, Mapping) else None
+    if birth is None:
+        return out
+    if as_of is not None and birth > as_of:
+        out.append(
+            P.problem_at(
+                doc,
+                (*base, "child", "birth_date"),
+                "is after the as-of date: a plan needs a child born on or before it",
+            )
+        )
+    visits = data.get("visits_done")
+    for i, visit in enumerate(visits if isinstance(visits, list) else ()):
+        day = _iso(visit.get("date")) if isinstance(visit, Mapping) else None
+        if day is None:
+            continue
+        if day < birth:
+            out.append(
+                P.problem_at(
+                    doc, (*base, "visits_done", i, "date"), "is before the child's birth date"
+                )
+            )
+        elif as_of is not None and day > as_of:
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*base, "visits_done", i, "date"),
+                    "is after the as-of date: a visit cannot be done in the future",
+                )
+            )
+    moved = _iso(data.get("moved_in_on"))
+    if moved is not None and moved < birth:
+        out.append(
+            P.problem_at(
+                doc,
+                (*base, "moved_in_on"),
+                "is before the child's birth date; leave it out when the family lived there at the birth",
+            )
+        )
+    return out
+
+
+def load_case(doc: Document, as_of: dt.date | None = None) -> Case:
+    found = case_problems(doc, as_of)
+    if found:
+        raise P.InvalidDocument(found)
+    return Case.from_dict(doc.data)
+
+
+def instrument_problems(doc: Document) -> list[P.Problem]:
+    """Schema problems of an instrument plus cross-references a schema cannot check."""
+    return _checked(doc, "instrument", _instrument_semantics)
+
+
+def _instrument_semantics(doc: Document) -> list[P.Problem]:
+    data = doc.data
+    out: list[P.Problem] = []
+    items: dict[str, int] = {}
+    for i, item in enumerate(data["items"]):
+        if item["id"] in items:
+            out.append(
+                P.problem_at(
+                    doc,
+                    ("items", i, "id"),
+                    f"item id '{item['id']}' is used twice (first at items[{items[item['id']]}])",
+                )
+            )
+        items.setdefault(item["id"], i)
+        values = [o["value"] for o in item["answer"].get("options", ())]
+        for j, value in enumerate(values):
+            if value in values[:j]:
+                out.append(
+                    P.problem_at(
+                        doc,
+                        ("items", i, "answer", "options", j, "value"),
+                        f"option value {value!r} is used twice in this item",
+                    )
+                )
+    used: set[str] = set()
+    domain_ids: set[str] = set()
+    for d, domain in enumerate(data["domains"]):
+        if domain["id"] in domain_ids:
+            out.append(
+                P.problem_at(doc, ("domains", d, "id"), f"domain id '{domain['id']}' is used twice")
+            )
+        domain_ids.add(domain["id"])
+        for k, item_id in enumerate(domain["items"]):
+            used.add(item_id)
+            if item_id not in items:
+                known = ", ".join(items)
+                out.append(
+                    P.problem_at(
+                        doc,
+                        ("domains", d, "items", k),
+                        f"names no item of this instrument: '{item_id}'; items are: {known}",
+                    )
+                )
+    for item_id, i in items.items():
+        if item_id not in used:
+            out.append(
+                P.problem_at(
+                    doc,
+                    ("items", i, "id"),
+                    f"item '{item_id}' belongs to no domain, so its answer is never scored",
+                    severity="warning",
+                )
+            )
+    return out
+
+
+def load_instrument(source: str | Path | Traversable, distribution: str = "") -> Instrument:
+    """Read, validate and compile one instrument file; raise InvalidDocument with every problem."""
+    doc = _read_valid(source, instrument_problems)
+    return Instrument.compile(doc.data, source=doc.path, distribution=distribution)
+
+
+def response_problems(
+    doc: Document, instruments: Mapping[str, Instrument], base: tuple[str | int, ...] = ()
+) -> list[P.Problem]:
+    """Problems of a response (or a list of them): never quoting an answer."""
+    data = doc.data
+    if isinstance(data, list) and not base:
+        found: list[P.Problem] = []
+        for index, _ in enumerate(data):
+            found += _one_response_problems(doc, instruments, (index,))
+        return P.sort_problems(found)
+    return _one_response_problems(doc, instruments, base)
+
+
+def _one_response_problems(
+    doc: Document, instruments: Mapping[str, Instrument], base: tuple[str | int, ...]
+) -> list[P.Problem]:
+    data: Any = doc.data
+    for key in base:
+        data = data[key]
+    found = P.validate(doc, "response", redact=True, base=base)
+    if not (isinstance(data, Mapping) and isinstance(data.get("answers"), Mapping)):
+        return found
+    if not isinstance(data.get("instrument"), str):
+        return found
+    instrument = instruments.get(data["instrument"])
+    if instrument is None:
+        known = ", ".join(sorted(instruments)) or "none installed"
+        return [
+            P.problem_at(
+                doc, (*base, "instrument"), f"names no installed instrument; installed: {known}"
+            )
+        ]
+    for item_id, answer in data["answers"].items():
+        item = instrument.items.get(item_id)
+        if item is None:
+            found.append(
+                P.problem_at(
+                    doc,
+                    (*base, "answers", item_id),
+                    f"'{item_id}' is not an item of instrument '{instrument.id}'",
+                    key=True,
+                )
+            )
+        elif answer is not None and not item.accepts(answer):
+            found.append(
+                P.problem_at(
+                    doc,
+                    (*base, "answers", item_id),
+                    f"is not an allowed answer to '{item_id}' ({_allowed(item)})",
+                )
+            )
+    return found
+
+
+def _allowed(item: Any) -> str:
+    if item.type == "yes_no":
+        return "yes or no"
+    if item.type == "choice":
+        return "one of " + ", ".join(repr(v) for v in item.scores)
+    bounds = [
+        f"at least {item.minimum}" if item.minimum is not None else "",
+        f"at most {item.maximum}" if item.maximum is not None else "",
+    ]
+    return "a number" + (" " + " and ".join(b for b in bounds if b) if any(bounds) else "")
+
+
+def load_responses(doc: Document, instruments: Mapping[str, Instrument]) -> list[Response]:
+    """One response or a JSON list of them, validated; raise InvalidDocument otherwise."""
+    found = response_problems(doc, instruments)
+    if found:
+        raise P.InvalidDocument(found)
+    items = doc.data if isinstance(doc.data, list) else [doc.data]
+    return [Response.from_dict(item) for item in items]

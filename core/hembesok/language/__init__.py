@@ -1,0 +1,1 @@
+"""The program language: conditions, and compiling programs and instruments into evaluators."""

@@ -1,0 +1,1 @@
+"""Pure data: truth values, the date contract, texts, cases, programs, instruments, plans."""

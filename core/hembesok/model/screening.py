@@ -1,0 +1,204 @@
+"""Scoring a questionnaire response per domain, and following each domain over occasions.
+
+A domain is flagged, not flagged or undetermined. Missing answers never make a domain
+negative: a domain that is not already flagged by the answers given is undetermined
+when more items are unanswered than the domain tolerates (`max_missing`). Compared
+with the same respondent's previous response, each domain is new, persisting,
+resolved or still not flagged.
+
+A flagged domain leads to its action: a conversation or a voluntary offer of support.
+Nothing here ever files a report of concern (orosanmälan); that is a professional's
+legal duty and judgement, not the output of a rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hembesok.model.instrument import Action, Domain, Instrument
+from hembesok.model.texts import Text
+
+FLAGGED, NOT_FLAGGED, UNDETERMINED = "flagged", "not_flagged", "undetermined"
+# Change since the same respondent's previous response of the same instrument.
+FIRST, NEW, PERSISTING, RESOLVED, STILL_NOT_FLAGGED, NO_COMPARISON = (
+    "first",
+    "new",
+    "persisting",
+    "resolved",
+    "not_flagged",
+    "no_comparison",
+)
+
+
+@dataclass(frozen=True)
+class Response:
+    instrument: str
+    date: dt.date
+    answers: Mapping[str, Any]
+    language: str = "sv"
+    respondent: str | None = None
+    occasion: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Response:
+        return cls(
+            instrument=data["instrument"],
+            date=dt.date.fromisoformat(data["date"]),
+            answers={k: v for k, v in data["answers"].items() if v is not None},
+            language=data.get("language", "sv"),
+            respondent=data.get("respondent"),
+            occasion=data.get("occasion"),
+        )
+
+
+@dataclass(frozen=True)
+class DomainResult:
+    domain: Domain
+    status: str
+    deciding_items: tuple[str, ...]  # the items whose answers decided a flag (ids only)
+    missing_items: tuple[str, ...]
+    score: float | None = None
+    threshold: float | None = None
+    change: str = FIRST
+
+    @property
+    def action(self) -> Action | None:
+        return self.domain.action if self.status == FLAGGED else None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.domain.id,
+            "title": dict(self.domain.title),
+            "status": self.status,
+            "change": self.change,
+            "deciding_items": list(self.deciding_items),
+            "missing_items": list(self.missing_items),
+        }
+        if self.score is not None:
+            out["score"] = self.score
+            out["threshold"] = self.threshold
+        action = self.action
+        if action is not None:
+            out["action"] = {
+                "level": action.level,
+                "text": dict(action.text),
+                "follow_up_by": list(action.follow_up_by),
+            }
+        return out
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    instrument: Instrument
+    response: Response
+    domains: tuple[DomainResult, ...]
+    previous_date: dt.date | None = None
+
+    def domain(self, domain_id: str) -> DomainResult:
+        return next(d for d in self.domains if d.domain.id == domain_id)
+
+    def to_json(self) -> dict[str, Any]:
+        from hembesok.io.schemas import schema_id
+
+        r, i = self.response, self.instrument
+        out: dict[str, Any] = {
+            "$schema": schema_id("screening"),
+            "instrument": {
+                "id": i.id,
+                "version": i.version,
+                "title": dict(i.title),
+                "sha256": i.sha256,
+                "representative": i.representative,
+                "distribution": i.distribution,
+            },
+            "date": r.date.isoformat(),
+            "language": r.language,
+            "domains": [d.to_json() for d in self.domains],
+            "flagged": [d.domain.id for d in self.domains if d.status == FLAGGED],
+        }
+        if r.respondent is not None:
+            out["respondent"] = r.respondent
+        if r.occasion is not None:
+            out["occasion"] = r.occasion
+        if self.previous_date is not None:
+            out["compared_with"] = self.previous_date.isoformat()
+        return out
+
+
+def score_domain(instrument: Instrument, domain: Domain, response: Response) -> DomainResult:
+    answered = [i for i in domain.items if i in response.answers]
+    missing = tuple(i for i in domain.items if i not in response.answers)
+    items = instrument.items
+    if domain.rule == "any_positive":
+        positive = tuple(i for i in answered if items[i].is_positive(response.answers[i]))
+        if positive:
+            return DomainResult(domain, FLAGGED, positive, missing)
+        status = UNDETERMINED if len(missing) > domain.max_missing else NOT_FLAGGED
+        return DomainResult(domain, status, (), missing)
+    threshold = domain.threshold_for(response.language)
+    assert threshold is not None  # the schema requires it for score rules
+    total = sum(items[i].score(response.answers[i]) for i in answered)
+    if total >= threshold:
+        contributing = tuple(i for i in answered if items[i].score(response.answers[i]) > 0)
+        return DomainResult(domain, FLAGGED, contributing, missing, total, threshold)
+    status = UNDETERMINED if len(missing) > domain.max_missing else NOT_FLAGGED
+    return DomainResult(domain, status, (), missing, total, threshold)
+
+
+def score(
+    instrument: Instrument, response: Response, history: Sequence[Response] = ()
+) -> ScreeningResult:
+    """Score `response`; compare with the same respondent's latest earlier response in `history`."""
+    previous = _previous(response, history)
+    before = {d.domain.id: d.status for d in _score_all(instrument, previous)} if previous else None
+    results = tuple(_with_change(result, before) for result in _score_all(instrument, response))
+    return ScreeningResult(instrument, response, results, previous.date if previous else None)
+
+
+def _score_all(instrument: Instrument, response: Response) -> list[DomainResult]:
+    return [score_domain(instrument, d, response) for d in instrument.domains]
+
+
+def _previous(response: Response, history: Sequence[Response]) -> Response | None:
+    earlier = [
+        h
+        for h in history
+        if h.instrument == response.instrument
+        and h.date < response.date
+        and h.respondent == response.respondent
+    ]
+    return max(earlier, key=lambda h: h.date) if earlier else None
+
+
+def _with_change(result: DomainResult, before: Mapping[str, str] | None) -> DomainResult:
+    from dataclasses import replace
+
+    if before is None:
+        return replace(result, change=FIRST)
+    was, now = before.get(result.domain.id), result.status
+    if was == UNDETERMINED or now == UNDETERMINED or was is None:
+        change = NO_COMPARISON
+    elif now == FLAGGED:
+        change = PERSISTING if was == FLAGGED else NEW
+    else:
+        change = RESOLVED if was == FLAGGED else STILL_NOT_FLAGGED
+    return replace(result, change=change)
+
+
+CHANGE_TEXT: dict[str, Text] = {
+    FIRST: {"sv": "första tillfället", "en": "first occasion"},
+    NEW: {"sv": "nytt", "en": "new"},
+    PERSISTING: {"sv": "kvarstår", "en": "persisting"},
+    RESOLVED: {"sv": "upphört", "en": "resolved"},
+    STILL_NOT_FLAGGED: {"sv": "oförändrat", "en": "unchanged"},
+    NO_COMPARISON: {"sv": "kan inte jämföras", "en": "no comparison"},
+}
+
+STATUS_TEXT: dict[str, Text] = {
+    FLAGGED: {"sv": "flaggat", "en": "flagged"},
+    NOT_FLAGGED: {"sv": "ej flaggat", "en": "not flagged"},
+    UNDETERMINED: {"sv": "kan inte avgöras", "en": "undetermined"},
+}

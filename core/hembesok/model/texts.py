@@ -1,0 +1,209 @@
+"""Every text the engine itself shows a reader, in Swedish and English.
+
+Program files bring their own texts; this module names the built-in things: facts
+of the case schema, staff roles, statuses, and how a rule reads when its program
+gave it no label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hembesok.language.conditions import Trace, operator_of
+from hembesok.model.ages import Duration
+from hembesok.model.truth import Truth
+
+LANGS = ("sv", "en")
+
+Text = Mapping[str, str]
+
+FACTS: dict[str, Text] = {
+    "child.birth_date": {"sv": "barnets födelsedatum", "en": "the child's birth date"},
+    "child.gestational_age_weeks": {
+        "sv": "graviditetslängd vid födseln",
+        "en": "gestational age at birth",
+    },
+    "listed_bvc": {"sv": "listad BVC", "en": "listed BVC"},
+    "municipality": {"sv": "hemkommun", "en": "municipality of residence"},
+    "area": {"sv": "bostadsområde", "en": "residential area"},
+    "moved_in_on": {"sv": "inflyttningsdatum", "en": "date of moving in"},
+    "first_child.either_parent": {
+        "sv": "första barnet för minst en förälder",
+        "en": "first child of at least one parent",
+    },
+    "first_child.both_parents": {
+        "sv": "första barnet för båda föräldrarna",
+        "en": "first child of both parents",
+    },
+    "first_child.birthing_parent": {
+        "sv": "den födande förälderns första barn",
+        "en": "first-born of the birthing parent",
+    },
+    "first_child.born_in_sweden": {
+        "sv": "familjens första barn fött i Sverige",
+        "en": "the family's first child born in Sweden",
+    },
+    "first_child.in_municipality": {
+        "sv": "familjens första barn i kommunen",
+        "en": "the family's first child while living in the municipality",
+    },
+    "needs_support": {
+        "sv": "identifierat behov av mer stöd",
+        "en": "identified need of more support",
+    },
+}
+
+ROLES: dict[str, Text] = {
+    "bhv_sjukskoterska": {"sv": "BHV-sjuksköterska", "en": "BHV nurse"},
+    "bhv_lakare": {"sv": "BHV-läkare", "en": "BHV physician"},
+    "kurator": {"sv": "kurator (familjecentral)", "en": "counsellor (family centre)"},
+    "foraldraradgivare": {"sv": "föräldrarådgivare", "en": "parental advisor (social services)"},
+    "foraldrastodjare": {"sv": "föräldrastödjare", "en": "parent supporter (social services)"},
+    "familjebehandlare": {"sv": "familjebehandlare", "en": "family therapist (social services)"},
+    "tolk": {"sv": "tolk", "en": "interpreter"},
+}
+
+SETTINGS: dict[str, Text] = {
+    "home": {"sv": "hembesök", "en": "home visit"},
+    "bvc": {"sv": "på BVC", "en": "at the BVC"},
+    "phone": {"sv": "telefon", "en": "phone"},
+    "video": {"sv": "video", "en": "video"},
+}
+
+DECISIONS: dict[str, Text] = {
+    "eligible": {"sv": "erbjuds programmet", "en": "eligible"},
+    "not_eligible": {"sv": "erbjuds inte programmet", "en": "not eligible"},
+    "undetermined": {"sv": "kan inte avgöras", "en": "undetermined"},
+}
+
+STATUSES: dict[str, Text] = {
+    "upcoming": {"sv": "kommande", "en": "upcoming"},
+    "due": {"sv": "aktuellt nu", "en": "due"},
+    "overdue": {"sv": "försenat", "en": "overdue"},
+    "missed": {"sv": "missat", "en": "missed"},
+    "done": {"sv": "genomfört", "en": "done"},
+    "not_offered": {
+        "sv": "erbjuds ej (fönstret stängt före start)",
+        "en": "not offered (window closed before enrolment)",
+    },
+    "declined": {"sv": "avböjt", "en": "declined"},
+    "replaced": {"sv": "ersatt", "en": "replaced"},
+}
+
+TRUTH: dict[Truth, Text] = {
+    Truth.TRUE: {"sv": "uppfyllt", "en": "holds"},
+    Truth.FALSE: {"sv": "ej uppfyllt", "en": "does not hold"},
+    Truth.UNKNOWN: {"sv": "okänt", "en": "unknown"},
+}
+
+UI: dict[str, Text] = {
+    "decision": {"sv": "Beslut", "en": "Decision"},
+    "reasons": {"sv": "Skäl", "en": "Reasons"},
+    "missing": {"sv": "Uppgifter som behövs", "en": "Facts needed"},
+    "visit": {"sv": "Besök", "en": "Visit"},
+    "target": {"sv": "Måldatum", "en": "Target"},
+    "window": {"sv": "Fönster", "en": "Window"},
+    "staff": {"sv": "Personal", "en": "Staff"},
+    "status": {"sv": "Status", "en": "Status"},
+    "as_of": {"sv": "Per datum", "en": "As of"},
+    "no_programs": {"sv": "Inga program är installerade.", "en": "No programs are installed."},
+    "missing_value": {"sv": "saknas", "en": "not given"},
+    "timeline": {
+        "sv": "Samlad tidslinje (program som erbjuds)",
+        "en": "Combined timeline (programs offered)",
+    },
+    "program": {"sv": "Program", "en": "Program"},
+    "note": {"sv": "Anmärkning", "en": "Note"},
+    "replaces": {"sv": "ersätter", "en": "replaces"},
+    "by": {"sv": "av", "en": "by"},
+    "join_with": {
+        "sv": "samma vecka som {visit}: kan samordnas",
+        "en": "same week as {visit}: may be joined",
+    },
+    "provisional": {
+        "sv": "Besöken nedan är preliminära tills beslutet kan fattas.",
+        "en": "The visits below are provisional until the decision can be made.",
+    },
+}
+
+_OPERATORS: dict[str, Text] = {
+    "equals": {"sv": "är", "en": "is"},
+    "not_equals": {"sv": "är inte", "en": "is not"},
+    "in": {"sv": "är en av", "en": "is one of"},
+    "at_least": {"sv": "är minst", "en": "is at least"},
+    "at_most": {"sv": "är högst", "en": "is at most"},
+    "greater_than": {"sv": "är större än", "en": "is greater than"},
+    "less_than": {"sv": "är mindre än", "en": "is less than"},
+    "on_or_after": {"sv": "är tidigast", "en": "is on or after"},
+    "on_or_before": {"sv": "är senast", "en": "is on or before"},
+    "before": {"sv": "är före", "en": "is before"},
+    "after": {"sv": "är efter", "en": "is after"},
+}
+
+_BOOLEANS: dict[bool, Text] = {True: {"sv": "ja", "en": "yes"}, False: {"sv": "nej", "en": "no"}}
+
+
+def pick(text: Text | None, lang: str) -> str:
+    """A text in `lang`, falling back to Swedish, then to any language given."""
+    if not text:
+        return ""
+    return text.get(lang) or text.get("sv") or next(iter(text.values()), "")
+
+
+def fact_label(name: str, lang: str) -> str:
+    return pick(FACTS.get(name), lang) or name
+
+
+def role_label(role: str, lang: str, extra: Mapping[str, Text] | None = None) -> str:
+    text = (extra or {}).get(role) or ROLES.get(role)
+    return pick(text, lang) if text else role
+
+
+def show_value(value: Any, lang: str) -> str:
+    if value is None:
+        return pick(UI["missing_value"], lang)
+    if isinstance(value, bool):
+        return pick(_BOOLEANS[value], lang)
+    if isinstance(value, list | tuple):
+        return ", ".join(show_value(item, lang) for item in value)
+    return str(value)
+
+
+def describe_rule(trace: Trace, lang: str) -> str:
+    """A rule as a sentence: its program's label if it has one, else built from the spec."""
+    label = trace.spec.get("label")
+    if label:
+        return pick(label, lang)
+    spec = trace.spec
+    if trace.kind in ("all", "any"):
+        word = {"all": {"sv": "alla av", "en": "all of"}, "any": {"sv": "något av", "en": "any of"}}
+        parts = "; ".join(describe_rule(child, lang) for child in trace.children)
+        return f"{pick(word[trace.kind], lang)} ({parts})"
+    if trace.kind == "not":
+        return f"{'inte' if lang == 'sv' else 'not'} ({describe_rule(trace.children[0], lang)})"
+    if trace.kind == "age":
+        age = spec["age"]
+        bits = []
+        if "at_least" in age:
+            bits.append(
+                ("minst " if lang == "sv" else "at least ")
+                + Duration.from_mapping(age["at_least"]).describe(lang)
+            )
+        if "under" in age:
+            bits.append("under " + Duration.from_mapping(age["under"]).describe(lang))
+        subject = "barnets ålder" if lang == "sv" else "the child's age"
+        if "on" in age:
+            subject += (" vid " if lang == "sv" else " on ") + fact_label(age["on"], lang)
+        joiner = " och " if lang == "sv" else " and "
+        return f"{subject} {joiner.join(bits)}"
+    op = operator_of(spec)
+    name = fact_label(spec["fact"], lang)
+    if op == "exists":
+        known = {"sv": ("är känd", "är inte känd"), "en": ("is known", "is not known")}[
+            lang if lang in LANGS else "sv"
+        ]
+        return f"{name} {known[0] if spec['exists'] else known[1]}"
+    if op == "equals" and isinstance(spec[op], bool):
+        return name if spec[op] else ("inte " if lang == "sv" else "not ") + name
+    return f"{name} {pick(_OPERATORS[op], lang)} {show_value(spec[op], lang)}"

@@ -1,0 +1,1 @@
+"""Plans, explanations and problems written for people and machines."""

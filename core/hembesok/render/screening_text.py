@@ -1,0 +1,111 @@
+"""Screening results as text: per domain its status, change and action, never the answers."""
+
+from __future__ import annotations
+
+from hembesok.model.plan import ProgramPlan
+from hembesok.model.screening import (
+    CHANGE_TEXT,
+    FLAGGED,
+    RESOLVED,
+    STATUS_TEXT,
+    UNDETERMINED,
+    ScreeningResult,
+)
+from hembesok.model.texts import STATUSES, pick, role_label
+
+_REPRESENTATIVE = {
+    "sv": "Obs: frågetexterna är skrivna för hembesok och ersätter inte det officiella eller licensierade formuläret.",
+    "en": "Note: the item texts are written for hembesok and do not replace the official or licensed form.",
+}
+_HEAD = {
+    "sv": ("Område", "Resultat", "Jämfört med förra", "Poäng"),
+    "en": ("Domain", "Result", "Since last time", "Score"),
+}
+
+
+def screening_text(result: ScreeningResult, lang: str) -> str:
+    i, r = result.instrument, result.response
+    who = f", {r.respondent}" if r.respondent else ""
+    since = ""
+    if result.previous_date is not None:
+        since = f" ({'jämfört med' if lang == 'sv' else 'compared with'} {result.previous_date.isoformat()})"
+    lines = [
+        f"{pick(i.title, lang)}  [{i.id} {i.version}]  {r.date.isoformat()}{who}, {r.language}{since}"
+    ]
+    if i.representative:
+        lines.append(_REPRESENTATIVE[lang])
+    rows = [list(_HEAD[lang])]
+    for d in result.domains:
+        score = "" if d.score is None else f"{d.score:g} / {d.threshold:g}"
+        rows.append(
+            [
+                pick(d.domain.title, lang),
+                pick(STATUS_TEXT[d.status], lang),
+                pick(CHANGE_TEXT[d.change], lang),
+                score,
+            ]
+        )
+    widths = [max(len(row[c]) for row in rows) for c in range(4)]
+    lines.extend(
+        "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+    for d in result.domains:
+        if d.status == FLAGGED and d.domain.action is not None:
+            action = d.domain.action
+            roles = ", ".join(role_label(role, lang) for role in action.follow_up_by)
+            lines.append(f"  → {pick(d.domain.title, lang)}: {pick(action.text, lang)} ({roles})")
+        if d.missing_items and d.status != FLAGGED:
+            label = "obesvarade frågor" if lang == "sv" else "unanswered items"
+            lines.append(f"  ? {pick(d.domain.title, lang)}: {label}: {', '.join(d.missing_items)}")
+    return "\n".join(lines) + "\n"
+
+
+def occasions_lines(pp: ProgramPlan, lang: str) -> list[str]:
+    """A program's screening occasions: due, done or missed, and what the answers gave."""
+    if not pp.screenings:
+        return []
+    head = {
+        "sv": ("Frågeformulär", "Vid besök", "Fönster", "Status", "Resultat"),
+        "en": ("Questionnaire", "At visit", "Window", "Status", "Result"),
+    }[lang]
+    rows = [list(head)]
+    for occ in pp.screenings:
+        outcome = "; ".join(_result_summary(r, lang) for r in occ.results)
+        rows.append(
+            [
+                occ.instrument,
+                pick(occ.visit.visit.title, lang),
+                f"{occ.visit.window.start.isoformat()} – {occ.visit.window.end.isoformat()}",
+                pick(STATUSES[occ.status], lang),
+                outcome,
+            ]
+        )
+    widths = [max(len(row[c]) for row in rows) for c in range(5)]
+    return [""] + [
+        "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+def _result_summary(result: ScreeningResult, lang: str) -> str:
+    who = f"{result.response.respondent}: " if result.response.respondent else ""
+    flagged = [
+        f"{pick(d.domain.title, lang)} ({pick(CHANGE_TEXT[d.change], lang)})"
+        for d in result.domains
+        if d.status == FLAGGED
+    ]
+    open_ = [pick(d.domain.title, lang) for d in result.domains if d.status == UNDETERMINED]
+    resolved = [pick(d.domain.title, lang) for d in result.domains if d.change == RESOLVED]
+    parts = []
+    if flagged:
+        parts.append(("flaggat: " if lang == "sv" else "flagged: ") + ", ".join(flagged))
+    if open_:
+        parts.append(
+            ("kan inte avgöras: " if lang == "sv" else "undetermined: ") + ", ".join(open_)
+        )
+    if resolved:
+        parts.append(("upphört: " if lang == "sv" else "resolved: ") + ", ".join(resolved))
+    return who + (
+        "; ".join(parts) if parts else ("inget flaggat" if lang == "sv" else "nothing flagged")
+    )

@@ -1,0 +1,1 @@
+"""The HTTP service: endpoints as data, the ASGI app, the OpenAPI document."""

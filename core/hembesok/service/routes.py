@@ -1,0 +1,206 @@
+"""The HTTP service's endpoints as plain data and functions, free of any web framework.
+
+Each `Endpoint` names its method and path, the JSON Schemas of its body and answer,
+and a handler that takes a `Call` and returns JSON data. `hembesok.service.server` serves the
+registry `ROUTES` and `hembesok.service.openapi` documents it, so an endpoint added here (such as
+a screening endpoint) is served and documented with no other change. A handler raises
+InvalidDocument for a body with problems (422) or HttpProblem for anything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hembesok.api import UnknownProgram, case_from_document, check_programs, list_programs
+from hembesok.engine.engine import Engine
+from hembesok.io.documents import Document
+from hembesok.io.loading import load_responses
+from hembesok.io.problems import Problem
+from hembesok.render.problem_details import INVALID_REQUEST, problem
+from hembesok.version import __version__
+
+#: The largest request body accepted unless configured otherwise: 1 MiB.
+DEFAULT_MAX_BODY = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a handler gets: the engine, the query, the parsed JSON body and the server's date."""
+
+    engine: Engine
+    query: Mapping[str, Sequence[str]]
+    body: Document | None
+    today: dt.date
+
+    def first(self, name: str) -> str | None:
+        values = self.query.get(name) or ()
+        return values[0] if values else None
+
+
+class HttpProblem(Exception):
+    """An answer with an error status, sent as application/problem+json."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        type_: str = INVALID_REQUEST,
+        problems: Sequence[Problem] = (),
+    ) -> None:
+        super().__init__(title)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.type = type_
+        self.problems = list(problems)
+
+    def to_json(self) -> dict[str, Any]:
+        extra = {"problems": [p.to_json() for p in self.problems]} if self.problems else {}
+        return problem(self.type, self.title, status=self.status, detail=self.detail, **extra)
+
+
+Handler = Callable[[Call], Any]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str  # GET or POST
+    path: str
+    operation_id: str
+    summary: str
+    handler: Handler
+    request_schema: str | None = None  # name of a shipped JSON Schema (hembesok schema NAME)
+    response_schema: str | Mapping[str, Any] = field(default_factory=dict)  # a name, or inline
+    parameters: tuple[Mapping[str, Any], ...] = ()  # OpenAPI parameter objects
+    errors: tuple[int, ...] = ()  # the problem statuses it answers with, besides 413/415/500
+
+
+def _health(call: Call) -> dict[str, Any]:
+    return {
+        "status": "ok",
+        "engine": {"name": "hembesok", "version": __version__},
+        "programs": sorted(call.engine.programs),
+    }
+
+
+def _programs(call: Call) -> dict[str, Any]:
+    return {"programs": list_programs(call.engine)}
+
+
+def _plan(call: Call) -> dict[str, Any]:
+    written = call.first("as_of")
+    try:
+        as_of = dt.date.fromisoformat(written) if written is not None else call.today
+    except ValueError:
+        raise HttpProblem(400, "Invalid as_of", "as_of must be a date written YYYY-MM-DD") from None
+    try:
+        chosen = check_programs(call.engine, call.query.get("program") or None)
+    except UnknownProgram as exc:
+        raise HttpProblem(400, "Unknown program", str(exc)) from None
+    assert call.body is not None
+    case = case_from_document(call.body, as_of)
+    return call.engine.evaluate(case, as_of, chosen).to_json()
+
+
+_PROGRAM_ROW = {
+    "type": "object",
+    "required": ["id", "version", "title", "distribution", "visits", "sha256"],
+    "properties": {
+        "id": {"type": "string"},
+        "version": {"type": "string"},
+        "title": {"type": "object", "additionalProperties": {"type": "string"}},
+        "distribution": {"type": "string"},
+        "visits": {"type": "array", "items": {"type": "string"}},
+        "sha256": {"type": "string"},
+    },
+}
+
+HEALTH = Endpoint(
+    "GET",
+    "/health",
+    "health",
+    "Liveness: the engine's version and the installed program ids",
+    _health,
+    response_schema={
+        "type": "object",
+        "required": ["status", "engine", "programs"],
+        "properties": {
+            "status": {"const": "ok"},
+            "engine": {
+                "type": "object",
+                "properties": {"name": {"const": "hembesok"}, "version": {"type": "string"}},
+            },
+            "programs": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+)
+
+PROGRAMS = Endpoint(
+    "GET",
+    "/v1/programs",
+    "listPrograms",
+    "The installed programs, as `hembesok programs --json` lists them",
+    _programs,
+    response_schema={
+        "type": "object",
+        "required": ["programs"],
+        "properties": {"programs": {"type": "array", "items": _PROGRAM_ROW}},
+    },
+)
+
+PLAN = Endpoint(
+    "POST",
+    "/v1/plan",
+    "planCase",
+    "Plan one case as of a date: decisions, visits with statuses, the merged timeline",
+    _plan,
+    request_schema="case",
+    response_schema="plan",
+    parameters=(
+        {
+            "name": "as_of",
+            "in": "query",
+            "required": False,
+            "description": "Plan as of this date (YYYY-MM-DD); default the server's date.",
+            "schema": {"type": "string", "format": "date"},
+        },
+        {
+            "name": "program",
+            "in": "query",
+            "required": False,
+            "description": "Only these programs (repeat the parameter); default every installed one.",
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "style": "form",
+            "explode": True,
+        },
+    ),
+    errors=(400, 422),
+)
+
+
+def _screen(call: Call) -> dict[str, Any]:
+    assert call.body is not None
+    if not isinstance(call.body.data, dict):
+        raise HttpProblem(400, "Invalid response", "the body must be one response object")
+    (response,) = load_responses(call.body, call.engine.instruments)
+    return call.engine.screen(response).to_json()
+
+
+SCREEN = Endpoint(
+    "POST",
+    "/v1/screen",
+    "screenResponse",
+    "Score one questionnaire response per domain (to follow domains over occasions, send the "
+    "case with its responses to /v1/plan)",
+    _screen,
+    request_schema="response",
+    response_schema="screening",
+    errors=(400, 422),
+)
+
+#: The endpoints `hembesok serve` answers.
+ROUTES: tuple[Endpoint, ...] = (HEALTH, PROGRAMS, PLAN, SCREEN)
