@@ -5,8 +5,8 @@ import unicodedata
 
 import pytest
 
+from hembesok.language.program import Visit
 from hembesok.model.ages import Duration
-from hembesok.model.program import Visit
 from hembesok.plugins.declarative import implied_first_child_facts, plan_visit
 
 D = dt.date
@@ -34,7 +34,7 @@ def test_first_child_facts_imply_only_what_follows(sent, implied):
 
 
 def test_site_matching_ignores_unicode_composition():
-    from hembesok.model.program import Site, Sites
+    from hembesok.language.program import Site, Sites
 
     site = Site("nassjo", "Nässjö", frozenset({"nässjö"}), None, None, False)
     decomposed = unicodedata.normalize("NFD", "Nässjö")

@@ -10,7 +10,7 @@ import pytest
 
 from hembesok import Case, Engine
 from hembesok.io import schemas as schema_store
-from hembesok.model.program import canonical_hash
+from hembesok.language.program import canonical_hash
 
 CORE = Path(__file__).parents[1] / "core" / "hembesok"
 D = dt.date
@@ -109,7 +109,7 @@ def test_identity_number_never_becomes_a_fact(engine):
 
 
 def test_site_start_and_program_validity_limit_by_birth_date():
-    from hembesok.model.program import Program
+    from hembesok.language.program import Program
 
     definition = dict(hembesok_vaggeryd_definition())
     definition["sites"] = {

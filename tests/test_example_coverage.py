@@ -9,7 +9,7 @@ from hembesok.authoring.coverage import coverage, deciding_branches
 from hembesok.authoring.examples import check_examples
 from hembesok.authoring.testing import engine_with
 from hembesok.engine.engine import Engine
-from hembesok.model.program import Program
+from hembesok.language.program import Program
 
 
 def covered(module, program_id, keep=None):

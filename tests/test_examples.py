@@ -17,7 +17,7 @@ from hembesok.authoring.examples import (
 from hembesok.authoring.testing import engine_with
 from hembesok.engine.engine import Engine
 from hembesok.io.loading import read_document
-from hembesok.model.program import Program
+from hembesok.language.program import Program
 
 VAGGERYD = Path(hembesok_vaggeryd.__file__).parent / "program.yaml"
 

@@ -22,7 +22,7 @@ from hembesok.authoring.scaffold import (
 from hembesok.engine.engine import Engine
 from hembesok.io.documents import load_text
 from hembesok.io.loading import program_problems
-from hembesok.model.program import Program
+from hembesok.language.program import Program
 from hembesok.plugins.manager import make_plugin_manager
 
 ROOT = Path(__file__).parents[1]

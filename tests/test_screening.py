@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from hembesok.io.loading import load_instrument
-from hembesok.model.screening import Response, score
+from hembesok.language.scoring import score
+from hembesok.model.screening import Response
 
 MINI = load_instrument(Path(__file__).parent / "data" / "mini-instrument.yaml")
 ALL_NO = {"smoke": "no", "stairs": "no", "money": "no", "sleep": "a", "hours": 0}

@@ -2,16 +2,19 @@
 and joinable visits marked only where there are any."""
 
 import calendar
+import copy
 import datetime as dt
+from pathlib import Path
 
 import hembesok_vaggeryd
+import pytest
 
 from hembesok.engine.engine import Engine
-from hembesok.language.conditions import compile_condition
+from hembesok.io.documents import load_text
+from hembesok.language.describe import describe_rule
+from hembesok.language.program import Program
 from hembesok.model import ages
 from hembesok.model.case import Case
-from hembesok.model.texts import describe_rule
-from hembesok.plugins import declarative
 
 
 def reference_add_months(start, months):
@@ -30,6 +33,7 @@ def test_add_months_equals_its_definition_for_every_day_of_four_years_and_six_ye
 
 
 AS_OF = dt.date(2026, 5, 4)
+VAGGERYD = Path(hembesok_vaggeryd.__file__).with_name("program.yaml")
 CASE = {
     "child": {"birth_date": "2026-03-10"},
     "municipality": "Vaggeryd",
@@ -37,7 +41,7 @@ CASE = {
 }
 
 
-def test_rule_words_are_those_of_describe_rule_and_not_shared_between_reasons():
+def test_rule_words_are_those_of_describe_rule_made_once_and_read_only():
     engine = Engine.from_modules([hembesok_vaggeryd])
     first = engine.evaluate(Case.from_dict(CASE), dt.date(2026, 5, 4)).program("vaggeryd")
     second = engine.evaluate(Case.from_dict(CASE), dt.date(2026, 5, 4)).program("vaggeryd")
@@ -45,14 +49,21 @@ def test_rule_words_are_those_of_describe_rule_and_not_shared_between_reasons():
     rule = first.decision.reasons[-1]
     assert rule.text == {lang: describe_rule(trace, lang) for lang in ("sv", "en")}
     assert rule.facts == ("first_child.either_parent",)
-    assert rule.text == second.decision.reasons[-1].text
-    assert rule.text is not second.decision.reasons[-1].text  # each reason has its own copy
+    assert rule is second.decision.reasons[-1]  # prepared once, when the program was compiled
+    with pytest.raises(TypeError):
+        rule.text["sv"] = "changed"  # shared by every plan, so nobody may change it
 
 
-def test_a_rule_whose_address_was_reused_gets_its_own_words():
-    trace = compile_condition({"fact": "needs_support", "equals": True}).explain({}, AS_OF)
-    stale = ({"fact": "municipality", "equals": "Vaggeryd"}, {"sv": "fel", "en": "wrong"}, ("x",))
-    declarative._RULE_WORDS[id(trace.spec)] = stale  # as if an earlier rule had lived there
-    text, facts = declarative._rule_words(trace)
-    assert text == {lang: describe_rule(trace, lang) for lang in ("sv", "en")}
-    assert facts == ("needs_support",)
+def test_words_belong_to_their_program_and_no_engine_keeps_another_engines():
+    definition = load_text(VAGGERYD.read_text(encoding="utf-8"), str(VAGGERYD)).data
+    relabelled = copy.deepcopy(definition)
+    relabelled["eligibility"]["all"][0]["label"] = {"sv": "Ny etikett", "en": "New label"}
+    plain = Engine.from_modules([])
+    plain.add(Program.compile(definition))
+    other = Engine.from_modules([])
+    other.add(Program.compile(relabelled))
+    words = [
+        e.evaluate(Case.from_dict(CASE), AS_OF).program("vaggeryd").decision.reasons[-1].text["en"]
+        for e in (plain, other, plain)
+    ]
+    assert words[1] == "New label" and words[0] == words[2] != "New label"

@@ -34,7 +34,7 @@ _EXPORTS = {
     "ProgramPlan": "hembesok.model.plan",
     "InvalidDocument": "hembesok.io.problems",
     "Problem": "hembesok.io.problems",
-    "Program": "hembesok.model.program",
+    "Program": "hembesok.language.program",
     "DomainResult": "hembesok.model.screening",
     "Response": "hembesok.model.screening",
     "ScreeningResult": "hembesok.model.screening",
@@ -94,9 +94,9 @@ if TYPE_CHECKING:
     from hembesok.engine.engine import Engine
     from hembesok.io.loading import load_case, load_instrument, load_program, load_responses
     from hembesok.io.problems import InvalidDocument, Problem
+    from hembesok.language.program import Program
     from hembesok.model.case import Case
     from hembesok.model.instrument import Instrument
     from hembesok.model.plan import Decision, Plan, PlannedVisit, ProgramPlan
-    from hembesok.model.program import Program
     from hembesok.model.screening import DomainResult, Response, ScreeningResult
     from hembesok.plugins.hookspecs import hookimpl

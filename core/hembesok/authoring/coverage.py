@@ -20,7 +20,7 @@ from typing import Any
 
 from hembesok.authoring.examples import ExampleCheck
 from hembesok.language.conditions import Condition, Trace
-from hembesok.model.program import Program
+from hembesok.language.program import Program
 from hembesok.model.truth import Truth
 
 

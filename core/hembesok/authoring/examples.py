@@ -11,9 +11,9 @@ from hembesok.engine.engine import Engine
 from hembesok.io.documents import Document
 from hembesok.io.loading import case_date_problems
 from hembesok.io.problems import Problem
+from hembesok.language.program import Program
 from hembesok.model.case import Case
 from hembesok.model.plan import ProgramPlan
-from hembesok.model.program import Program
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,10 @@ from hembesok.io import schemas
 from hembesok.io.documents import Document, JsonPath
 from hembesok.io.loading import load_instrument
 from hembesok.io.problems import InvalidDocument, Problem, problem_at
+from hembesok.language.program import Program
 from hembesok.model import ages
 from hembesok.model.case import PRIVATE_KEYS, Case
 from hembesok.model.instrument import Instrument
-from hembesok.model.program import Program
 from hembesok.model.texts import ROLES
 from hembesok.plugins.manager import LoadedPlugins, make_plugin_manager
 

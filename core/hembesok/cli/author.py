@@ -21,7 +21,7 @@ from hembesok.authoring.scaffold import ScaffoldError, create_plugin
 from hembesok.engine.engine import Engine
 from hembesok.io.documents import Document, DocumentError
 from hembesok.io.loading import read_document
-from hembesok.model.program import Program
+from hembesok.language.program import Program
 
 EXIT_FAILED = 1
 

@@ -1,29 +1,23 @@
-"""The engine: installed programs plus a case and an as-of date give a plan. Nothing else.
+"""Building an engine from plugins: load, validate and cross-check their files.
 
-`Engine.evaluate` reads no clock, does no I/O and keeps no state between calls, so
-a journal may call it any day and get the same answer for the same inputs.
+Evaluation itself is hembesok.engine.evaluator; an `Engine` is an `Evaluator` whose
+programs and instruments came from the installed (or given) plugins.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from hembesok.engine.occasions import screening_occasions
-from hembesok.engine.timeline import apply_replacements, merge
+from hembesok.engine.evaluator import Evaluator
 from hembesok.io.documents import DocumentError
 from hembesok.io.loading import load_instrument, load_program, read_document
 from hembesok.io.problems import InvalidDocument, Problem, json_path
-from hembesok.model.case import Case
+from hembesok.language.program import Program
 from hembesok.model.instrument import Instrument
-from hembesok.model.plan import Decision, Plan, ProgramPlan
-from hembesok.model.program import Program
-from hembesok.model.screening import Response, ScreeningResult
 from hembesok.plugins.manager import LoadedPlugins, PluginError, make_plugin_manager
-from hembesok.version import __version__
 
 
 @dataclass
@@ -44,12 +38,21 @@ def _located(program: Program, path: tuple[str | int, ...], message: str) -> Pro
     return Problem(program.source, pos.line, pos.column, json_path(path), message)
 
 
-@dataclass
-class Engine:
-    loaded: LoadedPlugins
-    programs: dict[str, Program] = field(default_factory=dict)
-    instruments: dict[str, Instrument] = field(default_factory=dict)
-    errors: list[ProgramLoadError] = field(default_factory=list)
+class Engine(Evaluator):
+    """An evaluator built from plugins: their program and instrument files loaded,
+    validated and cross-checked. Build it once and plan every case with it."""
+
+    def __init__(
+        self,
+        loaded: LoadedPlugins,
+        programs: dict[str, Program] | None = None,
+        instruments: dict[str, Instrument] | None = None,
+        errors: list[ProgramLoadError] | None = None,
+        *,
+        interpret: bool = False,
+    ) -> None:
+        super().__init__(loaded, programs, instruments, interpret=interpret)
+        self.errors: list[ProgramLoadError] = errors if errors is not None else []
 
     @classmethod
     def from_installed(cls, env: Mapping[str, str] | None = None) -> Engine:
@@ -62,8 +65,14 @@ class Engine:
         return cls.from_plugins(make_plugin_manager(modules=modules, env={}))
 
     @classmethod
-    def from_plugins(cls, loaded: LoadedPlugins) -> Engine:
-        engine = cls(loaded)
+    def from_plugins(cls, loaded: LoadedPlugins, *, interpret: bool = False) -> Engine:
+        """An engine with the programs and instruments `loaded` registers.
+
+        `interpret=True` plans every program through the hooks, the declarative default
+        interpreting each rule with its trace (slower; the reference the compiled path is
+        tested against).
+        """
+        engine = cls(loaded, interpret=interpret)
         for impl in loaded.manager.hook.hembesok_programs.get_hookimpls():
             dist = loaded.distribution_of(impl.plugin)
             sources: Iterable[Any] = impl.function() or ()  # type: ignore[assignment]
@@ -96,14 +105,6 @@ class Engine:
                 f"{instrument.distribution or instrument.source}"
             )
         self.instruments[instrument.id] = instrument
-
-    def screen(self, response: Response, history: Sequence[Response] = ()) -> ScreeningResult:
-        """Score one response of an installed instrument, followed against `history`."""
-        instrument = self.instruments[response.instrument]
-        result: ScreeningResult = self.loaded.manager.hook.hembesok_screening(
-            instrument=instrument, response=response, history=list(history)
-        )
-        return result
 
     def check_references(self) -> list[ProgramLoadError]:
         """`replaces` entries naming a visit that an installed program does not have.
@@ -160,37 +161,3 @@ class Engine:
                 "HEMBESOK_DISABLED_PLUGINS"
             )
         self.programs[program.id] = program
-
-    def evaluate(
-        self,
-        case: Case,
-        as_of: dt.date,
-        programs: Iterable[str] | None = None,
-    ) -> Plan:
-        """The plan for one case on `as_of`, for every installed program or the chosen ones."""
-        hook = self.loaded.manager.hook
-        chosen = (
-            [self.programs[p] for p in programs]
-            if programs is not None
-            else list(self.programs.values())
-        )
-        derived: dict[str, Any] = {}
-        for facts in hook.hembesok_case_facts(case=case, as_of=as_of):
-            if facts:
-                derived.update({k: v for k, v in facts.items() if k not in derived})
-        case = case.with_facts(derived)
-        plans = []
-        for program in chosen:
-            decision: Decision = hook.hembesok_eligibility(program=program, case=case, as_of=as_of)
-            visits = hook.hembesok_visit_schedule(
-                program=program, case=case, decision=decision, as_of=as_of
-            )
-            planned = tuple(visits or ())
-            occasions = (
-                screening_occasions(program, planned, case, self.screen)
-                if program.screening
-                else ()
-            )
-            plans.append(ProgramPlan(program, decision, planned, occasions))
-        merged = apply_replacements(plans)
-        return Plan(as_of, merged, __version__, case.case_ref, merge(merged))

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from hembesok.model.case import Case
+from hembesok.language.program import Program
 from hembesok.model.plan import PlannedVisit, ScreeningOccasion
-from hembesok.model.program import Program
 from hembesok.model.screening import Response, ScreeningResult
 
 Scorer = Callable[[Response, Sequence[Response]], ScreeningResult]
 
 
 def screening_occasions(
-    program: Program, visits: Sequence[PlannedVisit], case: Case, scorer: Scorer
+    program: Program,
+    visits: Sequence[PlannedVisit],
+    given_responses: Sequence[Response],
+    scorer: Scorer,
 ) -> tuple[ScreeningOccasion, ...]:
     by_id = {v.visit.id: v for v in visits}
     out = []
     for entry in program.screening:
         responses = sorted(
-            (r for r in case.responses if r.instrument == entry.instrument), key=lambda r: r.date
+            (r for r in given_responses if r.instrument == entry.instrument), key=lambda r: r.date
         )
         for visit_id in entry.visits:
             visit = by_id.get(visit_id)

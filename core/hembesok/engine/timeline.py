@@ -12,44 +12,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from hembesok.model.plan import ELIGIBLE, PlannedVisit, ProgramPlan
-
-VisitRef = tuple[str, str]  # (program id, visit id)
+from hembesok.model.plan import ELIGIBLE, ProgramPlan, TimelineEntry, VisitRef
 
 #: Visits whose target dates are at most this many days apart are pointed out as joinable.
 JOIN_DAYS = 6
 OPEN = frozenset({"upcoming", "due", "overdue"})
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    program: ProgramPlan
-    visit: PlannedVisit
-    replaces: tuple[VisitRef, ...] = ()
-    join_with: tuple[VisitRef, ...] = ()
-
-    @property
-    def ref(self) -> VisitRef:
-        return (self.program.program.id, self.visit.visit.id)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "date": self.visit.target.isoformat(),
-            "program": self.program.program.id,
-            "visit": self.visit.visit.id,
-            "title": dict(self.visit.visit.title),
-            "status": self.visit.status,
-            "window": {
-                "start": self.visit.window.start.isoformat(),
-                "end": self.visit.window.end.isoformat(),
-            },
-            "staff": list(self.visit.visit.staff),
-            "setting": self.visit.visit.setting,
-            "replaces": [{"program": p, "visit": v} for p, v in self.replaces],
-            "join_with": [{"program": p, "visit": v} for p, v in self.join_with],
-        }
 
 
 def apply_replacements(plans: Sequence[ProgramPlan]) -> tuple[ProgramPlan, ...]:
@@ -63,14 +31,12 @@ def apply_replacements(plans: Sequence[ProgramPlan]) -> tuple[ProgramPlan, ...]:
     out = []
     for plan in plans:
         visits = tuple(
-            dataclasses.replace(
-                v, status="replaced", replaced_by=replaced[(plan.program.id, v.visit.id)]
-            )
+            v._replace(status="replaced", replaced_by=replaced[(plan.program.id, v.visit.id)])
             if (plan.program.id, v.visit.id) in replaced and v.status != "done"
             else v
             for v in plan.visits
         )
-        out.append(dataclasses.replace(plan, visits=visits))
+        out.append(plan.replace(visits=visits))
     return tuple(out)
 
 

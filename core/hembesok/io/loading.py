@@ -10,9 +10,9 @@ from typing import Any
 
 from hembesok.io import problems as P
 from hembesok.io.documents import Document, DocumentError, Position, load_file, load_text
+from hembesok.language.program import Program
 from hembesok.model.case import Case
 from hembesok.model.instrument import Instrument
-from hembesok.model.program import Program
 from hembesok.model.screening import Response
 
 

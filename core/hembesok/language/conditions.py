@@ -1,10 +1,14 @@
-"""The condition language, compiled once per program into plain closures.
+"""The condition language: a program's `eligibility` as a tree, and its interpretation.
 
-A program's `eligibility` is a tree of `all` / `any` / `not` nodes over leaf tests
-of one fact (`fact: municipality, equals: Vaggeryd`) or of the child's age. The
-schema has already checked every operator and operand, so compiling cannot meet an
-unknown operator. Evaluation is three-valued: a leaf over a missing fact is
-UNKNOWN, and `explain` names the facts that would settle an UNKNOWN result.
+A condition is a tree of `all` / `any` / `not` nodes over leaf tests of one fact
+(`fact: municipality, equals: Vaggeryd`) or of the child's age. The schema has already
+checked every operator and operand, so building the tree cannot meet an unknown
+operator. Evaluation is three-valued: a leaf over a missing fact is UNKNOWN.
+
+This module interprets the tree node by node and records a `Trace` with the facts'
+values: that is what `hembesok explain` shows, and the reference the compiled
+evaluator (hembesok.language.compiled) is tested against. Plans are made by the
+compiled evaluator; a trace is built only when one is asked for.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from hembesok.model import ages
 from hembesok.model.truth import Truth, all_of, any_of
 
 Facts = Mapping[str, Any]
-Test = Callable[[Facts, dt.date], Truth]
 
 AS_OF = "as_of"
 BIRTH_DATE = "child.birth_date"
@@ -51,19 +54,25 @@ class Trace:
         return found
 
 
+#: A leaf's test of a present value: TRUE, FALSE, or UNKNOWN for a value of the wrong kind.
+Predicate = Callable[[Any], Truth]
+
+
 @dataclass(frozen=True)
 class Condition:
-    """A compiled condition node: `test` is the fast path, `explain` builds a Trace."""
+    """One node of a condition tree, as written in the program file at `path`."""
 
-    kind: str
+    kind: str  # all | any | not | fact | age
     spec: Mapping[str, Any]
     path: str
-    test: Test
     children: tuple[Condition, ...] = ()
-    fact: str | None = None
+    fact: str | None = None  # the fact a leaf reads (for an age: the date it is taken on)
+    operator: str | None = None  # a fact leaf's operator
+    check: Predicate | None = field(default=None, repr=False, compare=False)  # its operand bound
     facts_used: frozenset[str] = field(default_factory=frozenset)
 
     def explain(self, facts: Facts, as_of: dt.date) -> Trace:
+        """Evaluate this node over flat `facts`, recording every node's outcome and value."""
         if self.children:
             traces = tuple(child.explain(facts, as_of) for child in self.children)
             if self.kind == "all":
@@ -73,125 +82,83 @@ class Condition:
             else:
                 truth = ~traces[0].truth
             return Trace(self.kind, truth, self.spec, self.path, children=traces)
-        value = facts.get(self.fact) if self.fact else None
-        return Trace(self.kind, self.test(facts, as_of), self.spec, self.path, self.fact, value)
+        if self.kind == "age":
+            truth = age_truth(self.spec["age"], facts.get(BIRTH_DATE), facts, as_of)
+            return Trace("age", truth, self.spec, self.path, self.fact, facts.get(self.fact or ""))
+        assert self.fact is not None and self.check is not None
+        value = facts.get(self.fact)
+        if self.operator == "exists":
+            truth = Truth.of((self.fact in facts) == self.spec["exists"])
+        elif value is None:
+            truth = Truth.UNKNOWN
+        else:
+            truth = self.check(value)
+        return Trace("fact", truth, self.spec, self.path, self.fact, value)
 
 
 def compile_condition(spec: Mapping[str, Any], path: str = "$.eligibility") -> Condition:
+    """The tree of a schema-valid condition; each node knows its place in the file."""
     if "all" in spec or "any" in spec:
         kind = "all" if "all" in spec else "any"
         children = tuple(
             compile_condition(child, f"{path}.{kind}[{i}]") for i, child in enumerate(spec[kind])
         )
-        combine = all_of if kind == "all" else any_of
-        tests = tuple(child.test for child in children)
-
-        def test_many(facts: Facts, as_of: dt.date) -> Truth:
-            return combine(t(facts, as_of) for t in tests)
-
         used = frozenset().union(*(c.facts_used for c in children))
-        return Condition(kind, spec, path, test_many, children, facts_used=used)
+        return Condition(kind, spec, path, children, facts_used=used)
     if "not" in spec:
         inner = compile_condition(spec["not"], f"{path}.not")
-        inner_test = inner.test
-        return Condition(
-            "not",
-            spec,
-            path,
-            lambda facts, as_of: ~inner_test(facts, as_of),
-            (inner,),
-            facts_used=inner.facts_used,
-        )
+        return Condition("not", spec, path, (inner,), facts_used=inner.facts_used)
     if "age" in spec:
-        return _compile_age(spec, path)
-    return _compile_fact(spec, path)
-
-
-def _compile_age(spec: Mapping[str, Any], path: str) -> Condition:
-    age = spec["age"]
-    on_fact = age.get("on")
-    at_least = ages.Duration.from_mapping(age["at_least"]) if "at_least" in age else None
-    under = ages.Duration.from_mapping(age["under"]) if "under" in age else None
-
-    def test(facts: Facts, as_of: dt.date) -> Truth:
-        birth = facts.get(BIRTH_DATE)
-        on = as_of if on_fact is None else _as_date(facts.get(on_fact))
-        if not isinstance(birth, dt.date) or on is None:
-            return Truth.UNKNOWN
-        if at_least is not None and not ages.age_reached(birth, at_least, on):
-            return Truth.FALSE
-        if under is not None and ages.age_reached(birth, under, on):
-            return Truth.FALSE
-        return Truth.TRUE
-
-    used = frozenset({BIRTH_DATE} | ({on_fact} if on_fact else set()))
-    return Condition("age", spec, path, test, fact=on_fact or BIRTH_DATE, facts_used=used)
-
-
-def _compile_fact(spec: Mapping[str, Any], path: str) -> Condition:
+        on_fact = spec["age"].get("on")
+        used = frozenset({BIRTH_DATE} | ({on_fact} if on_fact else set()))
+        return Condition("age", spec, path, fact=on_fact or BIRTH_DATE, facts_used=used)
     name: str = spec["fact"]
-    op = next(key for key in spec if key not in ("fact", "label"))
-    operand = spec[op]
-    predicate = _PREDICATES[op](operand)
-
-    if op == "exists":
-
-        def test(facts: Facts, as_of: dt.date) -> Truth:
-            return Truth.of((name in facts) == operand)
-
-    else:
-
-        def test(facts: Facts, as_of: dt.date) -> Truth:
-            value = facts.get(name)
-            if value is None:
-                return Truth.UNKNOWN
-            result = predicate(value)
-            return Truth.UNKNOWN if result is None else Truth.of(result)
-
-    return Condition("fact", spec, path, test, fact=name, facts_used=frozenset({name}))
+    op = operator_of(spec)
+    return Condition(
+        "fact",
+        spec,
+        path,
+        fact=name,
+        operator=op,
+        check=predicate(op, spec[op]),
+        facts_used=frozenset({name}),
+    )
 
 
 def operator_of(spec: Mapping[str, Any]) -> str:
     return next(key for key in spec if key not in ("fact", "label"))
 
 
-# --- operators: each takes the operand once and returns a predicate over the value.
-# A predicate returns None when the value has the wrong type for the operator, which
-# counts as undetermined rather than false.
+def age_truth(age: Mapping[str, Any], birth: Any, facts: Facts, as_of: dt.date) -> Truth:
+    """An age rule: the child's age on `as_of`, or on the date fact `age.on`."""
+    on_fact = age.get("on")
+    on = as_of if on_fact is None else as_date(facts.get(on_fact))
+    if not isinstance(birth, dt.date) or on is None:
+        return Truth.UNKNOWN
+    if "at_least" in age and not ages.age_reached(
+        birth, ages.Duration.from_mapping(age["at_least"]), on
+    ):
+        return Truth.FALSE
+    if "under" in age and ages.age_reached(birth, ages.Duration.from_mapping(age["under"]), on):
+        return Truth.FALSE
+    return Truth.TRUE
 
-Predicate = Callable[[Any], "bool | None"]
 
-
-def _norm(value: Any) -> Any:
-    """Strings compare without regard to case, surrounding space or Unicode composition."""
-    return normalise_text(value) if isinstance(value, str) else value
+# --- operators: each takes the operand once and returns a predicate over a present value.
+# A value of the wrong kind for the operator is undetermined, never false.
 
 
 def normalise_text(value: str) -> str:
+    """Strings compare without regard to case, surrounding space or Unicode composition."""
     return unicodedata.normalize("NFC", value).strip().casefold()
 
 
-def _equals(operand: Any) -> Predicate:
-    expected = _norm(operand)
-    return lambda value: _norm(value) == expected if _same_kind(value, operand) else None
+def _norm(value: Any) -> Any:
+    return normalise_text(value) if isinstance(value, str) else value
 
 
-def _not_equals(operand: Any) -> Predicate:
-    eq = _equals(operand)
-
-    def predicate(value: Any) -> bool | None:
-        result = eq(value)
-        return None if result is None else not result
-
-    return predicate
-
-
-def _in(operand: Sequence[Any]) -> Predicate:
-    expected = {_norm(item) for item in operand}
-    return lambda value: _norm(value) in expected if isinstance(value, str | int | float) else None
-
-
-def _same_kind(value: Any, operand: Any) -> bool:
+def same_kind(value: Any, operand: Any) -> bool:
+    """Whether `equals` can compare `value` with `operand` (booleans only with booleans)."""
     if isinstance(operand, bool) or isinstance(value, bool):
         return isinstance(value, bool) and isinstance(operand, bool)
     if isinstance(operand, int | float):
@@ -199,19 +166,7 @@ def _same_kind(value: Any, operand: Any) -> bool:
     return isinstance(value, str)
 
 
-def _number(compare: Callable[[float, float], bool]) -> Callable[[Any], Predicate]:
-    def make(operand: Any) -> Predicate:
-        def predicate(value: Any) -> bool | None:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                return None
-            return compare(value, operand)
-
-        return predicate
-
-    return make
-
-
-def _as_date(value: Any) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -222,20 +177,59 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
-def _date(compare: Callable[[dt.date, dt.date], bool]) -> Callable[[Any], Predicate]:
+def _equals(operand: Any) -> Predicate:
+    expected = _norm(operand)
+
+    def test(value: Any) -> Truth:
+        if not same_kind(value, operand):
+            return Truth.UNKNOWN
+        return Truth.of(_norm(value) == expected)
+
+    return test
+
+
+def _not_equals(operand: Any) -> Predicate:
+    equals = _equals(operand)
+    return lambda value: ~equals(value)
+
+
+def _in(operand: Sequence[Any]) -> Predicate:
+    expected = {_norm(item) for item in operand}
+
+    def test(value: Any) -> Truth:
+        if not isinstance(value, str | int | float):
+            return Truth.UNKNOWN
+        return Truth.of(_norm(value) in expected)
+
+    return test
+
+
+def _number(compare: Callable[[float, float], bool]) -> Callable[[Any], Predicate]:
     def make(operand: Any) -> Predicate:
-        limit = dt.date.fromisoformat(operand)
+        def test(value: Any) -> Truth:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return Truth.UNKNOWN
+            return Truth.of(compare(value, operand))
 
-        def predicate(value: Any) -> bool | None:
-            day = _as_date(value)
-            return None if day is None else compare(day, limit)
-
-        return predicate
+        return test
 
     return make
 
 
-_PREDICATES: dict[str, Callable[[Any], Predicate]] = {
+def _date(compare: Callable[[dt.date, dt.date], bool]) -> Callable[[Any], Predicate]:
+    def make(operand: Any) -> Predicate:
+        limit = dt.date.fromisoformat(operand)
+
+        def test(value: Any) -> Truth:
+            day = as_date(value)
+            return Truth.UNKNOWN if day is None else Truth.of(compare(day, limit))
+
+        return test
+
+    return make
+
+
+PREDICATES: dict[str, Callable[[Any], Predicate]] = {
     "equals": _equals,
     "not_equals": _not_equals,
     "in": _in,
@@ -247,7 +241,11 @@ _PREDICATES: dict[str, Callable[[Any], Predicate]] = {
     "on_or_before": _date(lambda a, b: a <= b),
     "before": _date(lambda a, b: a < b),
     "after": _date(lambda a, b: a > b),
-    "exists": lambda operand: lambda value: True,
+    "exists": lambda operand: lambda value: Truth.TRUE,  # decided by presence, see explain
 }
 
-OPERATORS = tuple(_PREDICATES)
+OPERATORS = tuple(PREDICATES)
+
+
+def predicate(operator: str, operand: Any) -> Predicate:
+    return PREDICATES[operator](operand)

@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 UNITS = ("years", "months", "weeks", "days")
 
@@ -108,8 +109,7 @@ def age_in_days(birth: dt.date, on: dt.date) -> int:
     return (on - birth).days
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """A visit's window, inclusive at both ends."""
 
     start: dt.date

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hembesok.model.program import canonical_hash
+from hembesok.model.definition import canonical_hash
 from hembesok.model.texts import Text
 
 

@@ -1,36 +1,36 @@
-"""What the engine answers: decisions, planned visits and provenance, and their JSON form.
+"""What the engine answers: decisions, planned visits, screening occasions, one timeline.
 
-Statuses are computed for one `as_of` date and never stored; the JSON form is the
-contract described by schemas/plan.schema.json.
+Statuses are computed for one `as_of` date and never stored. The objects are made for
+every case, so they are light: planned visits are named tuples, the others slotted
+classes, and what only an explanation or the full plan needs (the condition trace, the
+merged timeline) is built when it is first read. Treat them as read-only: a reason's
+words are shared by every plan of the same engine.
+
+`to_json` gives the plan's JSON data as schemas/plan.schema.json describes it;
+hembesok.render.plan_json writes the same document as bytes without building it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from hembesok.language.conditions import Trace
 from hembesok.model.ages import Window
-from hembesok.model.program import Program, Visit
-from hembesok.model.screening import ScreeningResult
 from hembesok.model.texts import Text
 from hembesok.model.truth import Truth
 
 if TYPE_CHECKING:
-    from hembesok.engine.timeline import TimelineEntry
+    from hembesok.language.conditions import Trace
+    from hembesok.language.program import Program, Visit
+    from hembesok.model.screening import ScreeningResult
 
 ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED = "eligible", "not_eligible", "undetermined"
-VISIT_STATUSES = (
-    "upcoming",
-    "due",
-    "overdue",
-    "missed",
-    "done",
-    "not_offered",
-    "declined",
-    "replaced",
-)
+#: The `$id` of the plan schema, which every plan names (checked against the schema in tests).
+PLAN_SCHEMA_ID = "urn:hembesok:schema:plan:1"
+
+VisitRef = tuple[str, str]  # (program id, visit id)
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,66 @@ class Reason:
         }
 
 
-@dataclass(frozen=True)
 class Decision:
-    status: str
-    reasons: tuple[Reason, ...]
-    missing_facts: tuple[str, ...] = ()
-    trace: Trace | None = None
-    enrolment_date: dt.date | None = None
-    declined: bool = False
+    """Whether the family is offered a program, why, and which facts would settle it.
+
+    `trace` (every rule's outcome with the facts' values) is built on first use: plans
+    need only the reasons, which are prepared once per rule.
+    """
+
+    __slots__ = (
+        "_explain",
+        "_trace",
+        "declined",
+        "enrolment_date",
+        "missing_facts",
+        "reasons",
+        "status",
+    )
+
+    def __init__(
+        self,
+        status: str,
+        reasons: tuple[Reason, ...],
+        missing_facts: tuple[str, ...] = (),
+        trace: Trace | None = None,
+        enrolment_date: dt.date | None = None,
+        declined: bool = False,
+        *,
+        explain: Callable[[], Trace] | None = None,
+    ) -> None:
+        self.status = status
+        self.reasons = reasons
+        self.missing_facts = missing_facts
+        self.enrolment_date = enrolment_date
+        self.declined = declined
+        self._trace = trace
+        self._explain = explain
+
+    @property
+    def trace(self) -> Trace | None:
+        if self._trace is None and self._explain is not None:
+            self._trace, self._explain = self._explain(), None
+        return self._trace
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return (
+            self.status == other.status
+            and self.reasons == other.reasons
+            and self.missing_facts == other.missing_facts
+            and self.enrolment_date == other.enrolment_date
+            and self.declined == other.declined
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Decision(status={self.status!r}, missing_facts={self.missing_facts!r}, "
+            f"declined={self.declined!r})"
+        )
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -72,16 +124,15 @@ class Decision:
         return out
 
 
-@dataclass(frozen=True)
-class PlannedVisit:
+class PlannedVisit(NamedTuple):
     visit: Visit
     target: dt.date
     window: Window
     status: str
     done_on: dt.date | None = None
-    replaced_by: tuple[str, str] | None = None  # (program id, visit id) that takes its place
+    replaced_by: VisitRef | None = None  # (program id, visit id) that takes its place
 
-    def to_json(self, program: Program) -> dict[str, Any]:
+    def to_json(self, program: object = None) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": self.visit.id,
             "title": dict(self.visit.title),
@@ -99,8 +150,7 @@ class PlannedVisit:
         return out
 
 
-@dataclass(frozen=True)
-class ScreeningOccasion:
+class ScreeningOccasion(NamedTuple):
     """A questionnaire due at one visit: its status and the results of responses given there."""
 
     instrument: str
@@ -119,12 +169,31 @@ class ScreeningOccasion:
         }
 
 
-@dataclass(frozen=True)
 class ProgramPlan:
-    program: Program
-    decision: Decision
-    visits: tuple[PlannedVisit, ...]
-    screenings: tuple[ScreeningOccasion, ...] = ()
+    """One program's part of a plan: the decision, the visits, the screening occasions."""
+
+    __slots__ = ("decision", "program", "screenings", "visits")
+
+    def __init__(
+        self,
+        program: Program,
+        decision: Decision,
+        visits: tuple[PlannedVisit, ...],
+        screenings: tuple[ScreeningOccasion, ...] = (),
+    ) -> None:
+        self.program = program
+        self.decision = decision
+        self.visits = visits
+        self.screenings = screenings
+
+    def replace(self, **changes: Any) -> ProgramPlan:
+        fields = {
+            name: getattr(self, name) for name in ("program", "decision", "visits", "screenings")
+        }
+        return ProgramPlan(**{**fields, **changes})
+
+    def __repr__(self) -> str:
+        return f"ProgramPlan(program={self.program.id!r}, decision={self.decision!r})"
 
     def to_json(self) -> dict[str, Any]:
         p = self.program
@@ -137,18 +206,71 @@ class ProgramPlan:
                 "distribution": p.distribution,
             },
             "decision": self.decision.to_json(),
-            "visits": [v.to_json(p) for v in self.visits],
+            "visits": [v.to_json() for v in self.visits],
             "screenings": [s.to_json() for s in self.screenings],
         }
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One visit on the combined timeline of the programs the family is offered."""
+
+    program: ProgramPlan
+    visit: PlannedVisit
+    replaces: tuple[VisitRef, ...] = ()
+    join_with: tuple[VisitRef, ...] = ()
+
+    @property
+    def ref(self) -> VisitRef:
+        return (self.program.program.id, self.visit.visit.id)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "date": self.visit.target.isoformat(),
+            "program": self.program.program.id,
+            "visit": self.visit.visit.id,
+            "title": dict(self.visit.visit.title),
+            "status": self.visit.status,
+            "window": {
+                "start": self.visit.window.start.isoformat(),
+                "end": self.visit.window.end.isoformat(),
+            },
+            "staff": list(self.visit.visit.staff),
+            "setting": self.visit.visit.setting,
+            "replaces": [{"program": p, "visit": v} for p, v in self.replaces],
+            "join_with": [{"program": p, "visit": v} for p, v in self.join_with],
+        }
+
+
 class Plan:
-    as_of: dt.date
-    programs: tuple[ProgramPlan, ...]
-    engine_version: str
-    case_ref: str | None = None
-    timeline: tuple[TimelineEntry, ...] = ()
+    """The answer for one case on one date: each program's part, and one timeline across them."""
+
+    __slots__ = ("_merge", "_timeline", "as_of", "case_ref", "engine_version", "programs")
+
+    def __init__(
+        self,
+        as_of: dt.date,
+        programs: tuple[ProgramPlan, ...],
+        engine_version: str,
+        case_ref: str | None = None,
+        timeline: tuple[TimelineEntry, ...] | Callable[[], tuple[TimelineEntry, ...]] = (),
+    ) -> None:
+        self.as_of = as_of
+        self.programs = programs
+        self.engine_version = engine_version
+        self.case_ref = case_ref
+        if callable(timeline):
+            self._timeline: tuple[TimelineEntry, ...] | None = None
+            self._merge: Callable[[], tuple[TimelineEntry, ...]] | None = timeline
+        else:
+            self._timeline, self._merge = timeline, None
+
+    @property
+    def timeline(self) -> tuple[TimelineEntry, ...]:
+        if self._timeline is None:
+            assert self._merge is not None
+            self._timeline, self._merge = self._merge(), None
+        return self._timeline
 
     def program(self, program_id: str) -> ProgramPlan:
         for plan in self.programs:
@@ -156,11 +278,13 @@ class Plan:
                 return plan
         raise KeyError(program_id)
 
-    def to_json(self) -> dict[str, Any]:
-        from hembesok.io.schemas import schema_id
+    def __repr__(self) -> str:
+        ids = ", ".join(p.program.id for p in self.programs)
+        return f"Plan(as_of={self.as_of.isoformat()}, programs=[{ids}])"
 
+    def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "$schema": schema_id("plan"),
+            "$schema": PLAN_SCHEMA_ID,
             "as_of": self.as_of.isoformat(),
             "engine": {"name": "hembesok", "version": self.engine_version},
             "programs": [p.to_json() for p in self.programs],

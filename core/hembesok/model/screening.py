@@ -1,4 +1,4 @@
-"""Scoring a questionnaire response per domain, and following each domain over occasions.
+"""Questionnaire responses and what scoring them gave, per domain and over occasions.
 
 A domain is flagged, not flagged or undetermined. Missing answers never make a domain
 negative: a domain that is not already flagged by the answers given is undetermined
@@ -14,7 +14,7 @@ legal duty and judgement, not the output of a rule.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,8 @@ from hembesok.model.instrument import Action, Domain, Instrument
 from hembesok.model.texts import Text
 
 FLAGGED, NOT_FLAGGED, UNDETERMINED = "flagged", "not_flagged", "undetermined"
+#: The `$id` of the screening result schema (checked against the schema in tests).
+SCREENING_SCHEMA_ID = "urn:hembesok:schema:screening:1"
 # Change since the same respondent's previous response of the same instrument.
 FIRST, NEW, PERSISTING, RESOLVED, STILL_NOT_FLAGGED, NO_COMPARISON = (
     "first",
@@ -101,11 +103,9 @@ class ScreeningResult:
         return next(d for d in self.domains if d.domain.id == domain_id)
 
     def to_json(self) -> dict[str, Any]:
-        from hembesok.io.schemas import schema_id
-
         r, i = self.response, self.instrument
         out: dict[str, Any] = {
-            "$schema": schema_id("screening"),
+            "$schema": SCREENING_SCHEMA_ID,
             "instrument": {
                 "id": i.id,
                 "version": i.version,
@@ -126,66 +126,6 @@ class ScreeningResult:
         if self.previous_date is not None:
             out["compared_with"] = self.previous_date.isoformat()
         return out
-
-
-def score_domain(instrument: Instrument, domain: Domain, response: Response) -> DomainResult:
-    answered = [i for i in domain.items if i in response.answers]
-    missing = tuple(i for i in domain.items if i not in response.answers)
-    items = instrument.items
-    if domain.rule == "any_positive":
-        positive = tuple(i for i in answered if items[i].is_positive(response.answers[i]))
-        if positive:
-            return DomainResult(domain, FLAGGED, positive, missing)
-        status = UNDETERMINED if len(missing) > domain.max_missing else NOT_FLAGGED
-        return DomainResult(domain, status, (), missing)
-    threshold = domain.threshold_for(response.language)
-    assert threshold is not None  # the schema requires it for score rules
-    total = sum(items[i].score(response.answers[i]) for i in answered)
-    if total >= threshold:
-        contributing = tuple(i for i in answered if items[i].score(response.answers[i]) > 0)
-        return DomainResult(domain, FLAGGED, contributing, missing, total, threshold)
-    status = UNDETERMINED if len(missing) > domain.max_missing else NOT_FLAGGED
-    return DomainResult(domain, status, (), missing, total, threshold)
-
-
-def score(
-    instrument: Instrument, response: Response, history: Sequence[Response] = ()
-) -> ScreeningResult:
-    """Score `response`; compare with the same respondent's latest earlier response in `history`."""
-    previous = _previous(response, history)
-    before = {d.domain.id: d.status for d in _score_all(instrument, previous)} if previous else None
-    results = tuple(_with_change(result, before) for result in _score_all(instrument, response))
-    return ScreeningResult(instrument, response, results, previous.date if previous else None)
-
-
-def _score_all(instrument: Instrument, response: Response) -> list[DomainResult]:
-    return [score_domain(instrument, d, response) for d in instrument.domains]
-
-
-def _previous(response: Response, history: Sequence[Response]) -> Response | None:
-    earlier = [
-        h
-        for h in history
-        if h.instrument == response.instrument
-        and h.date < response.date
-        and h.respondent == response.respondent
-    ]
-    return max(earlier, key=lambda h: h.date) if earlier else None
-
-
-def _with_change(result: DomainResult, before: Mapping[str, str] | None) -> DomainResult:
-    from dataclasses import replace
-
-    if before is None:
-        return replace(result, change=FIRST)
-    was, now = before.get(result.domain.id), result.status
-    if was == UNDETERMINED or now == UNDETERMINED or was is None:
-        change = NO_COMPARISON
-    elif now == FLAGGED:
-        change = PERSISTING if was == FLAGGED else NEW
-    else:
-        change = RESOLVED if was == FLAGGED else STILL_NOT_FLAGGED
-    return replace(result, change=change)
 
 
 CHANGE_TEXT: dict[str, Text] = {

@@ -1,7 +1,11 @@
-"""The declarative default: eligibility and visit schedules read from the program file.
+"""The declarative default: eligibility, visit schedules and scoring read from the files.
 
-Registered by the plugin manager like any other plugin; `trylast` lets an
-installed plugin answer first for its own program.
+Registered by the plugin manager like any other plugin; `trylast` lets an installed
+plugin answer first for its own program. These hooks interpret a program rule by rule
+and record the whole trace: they are what a plugin's hook wraps or falls back to, and
+the reference the compiled evaluator (hembesok.language.evaluator) is tested against.
+When no installed plugin implements a hook, the engine calls the compiled evaluator
+directly instead of dispatching here.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from typing import Any
 import pluggy
 
 from hembesok.language.conditions import Trace
+from hembesok.language.evaluator import NO_SITE_FACT, rule_reason
+from hembesok.language.program import Program, Site, Visit
+from hembesok.language.scoring import score
 from hembesok.model import ages
 from hembesok.model.case import Case
 from hembesok.model.instrument import Instrument
 from hembesok.model.plan import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, Decision, PlannedVisit, Reason
-from hembesok.model.program import Program, Site, Visit
-from hembesok.model.screening import Response, ScreeningResult, score
-from hembesok.model.texts import describe_rule
+from hembesok.model.screening import Response, ScreeningResult
 from hembesok.model.truth import Truth, all_of
 
 hookimpl = pluggy.HookimplMarker("hembesok")
@@ -106,47 +111,7 @@ def hembesok_eligibility(program: Program, case: Case, as_of: dt.date) -> Decisi
 
 
 def _rule_reason(trace: Trace) -> Reason:
-    text, facts = _rule_words(trace)
-    return Reason(trace.path, trace.truth, dict(text), facts)
-
-
-#: A rule's words and facts by its node in the program definition. They follow from the
-#: node alone, not from the case, so they are made once per rule instead of once per case;
-#: the node is kept beside them so that a reused id() is never mistaken for it.
-_RULE_WORDS: dict[int, tuple[Mapping[str, Any], dict[str, str], tuple[str, ...]]] = {}
-
-
-def _rule_words(trace: Trace) -> tuple[dict[str, str], tuple[str, ...]]:
-    known = _RULE_WORDS.get(id(trace.spec))
-    if known is not None and known[0] is trace.spec:
-        return known[1], known[2]
-    text = {lang: describe_rule(trace, lang) for lang in ("sv", "en")}
-    facts = tuple(sorted(_facts_in(trace)))
-    _RULE_WORDS[id(trace.spec)] = (trace.spec, text, facts)
-    return text, facts
-
-
-def _facts_in(trace: Trace) -> set[str]:
-    found = {trace.fact} if trace.fact else set()
-    for child in trace.children:
-        found |= _facts_in(child)
-    return found
-
-
-_NO_SITE_FACT = {
-    "listed_bvc": {
-        "sv": "Uppgift om listad BVC saknas; programmet ges bara vid vissa BVC.",
-        "en": "No listed BVC given; the programme runs at certain BVCs only.",
-    },
-    "municipality": {
-        "sv": "Uppgift om hemkommun saknas; programmet ges bara i vissa kommuner.",
-        "en": "No municipality given; the programme runs in certain municipalities only.",
-    },
-    "area": {
-        "sv": "Uppgift om bostadsområde saknas; programmet ges bara i vissa områden.",
-        "en": "No residential area given; the programme runs in certain areas only.",
-    },
-}
+    return rule_reason(trace, trace.truth)
 
 
 def _site_reason(program: Program, case: Case, as_of: dt.date) -> tuple[Truth, Reason, Site | None]:
@@ -159,7 +124,7 @@ def _site_reason(program: Program, case: Case, as_of: dt.date) -> tuple[Truth, R
     if value is None:
         return (
             Truth.UNKNOWN,
-            Reason("$.sites", Truth.UNKNOWN, dict(_NO_SITE_FACT[fact]), (fact,)),
+            Reason("$.sites", Truth.UNKNOWN, dict(NO_SITE_FACT[fact]), (fact,)),
             None,
         )
     site = sites.find(value)

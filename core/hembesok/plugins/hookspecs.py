@@ -16,10 +16,10 @@ from typing import Any, TypeAlias
 
 import pluggy
 
+from hembesok.language.program import Program
 from hembesok.model.case import Case
 from hembesok.model.instrument import Instrument
 from hembesok.model.plan import Decision, PlannedVisit
-from hembesok.model.program import Program
 from hembesok.model.screening import Response, ScreeningResult
 
 PROJECT = "hembesok"

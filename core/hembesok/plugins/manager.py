@@ -8,8 +8,9 @@ Environment:
   HEMBESOK_LOAD_PLUGINS      comma-separated allow-list of entry-point names
                              (set but empty: load no installed plugin)
   HEMBESOK_DISABLED_PLUGINS  comma-separated block-list of entry-point names
-  HEMBESOK_TRACE_HOOKS=1     write each hook call (hook, plugins, duration; never
-                             the arguments, which hold case data) to standard error
+  HEMBESOK_TRACE_HOOKS=1     plan through the hooks and write each call (hook, plugins,
+                             duration; never the arguments, which hold case data) to
+                             standard error
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ class LoadedPlugins:
     plugins: list[PluginInfo] = field(default_factory=list)
     failures: list[LoadFailure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    #: HEMBESOK_TRACE_HOOKS is set: every program is planned through the hooks, so that
+    #: each call can be written out (otherwise only plugins that answer are called).
+    traced: bool = False
 
     def distribution_of(self, plugin: object) -> str:
         name = self.manager.get_name(plugin)
@@ -111,6 +115,7 @@ def make_plugin_manager(
 
     if env.get("HEMBESOK_TRACE_HOOKS", "") not in ("", "0"):
         _enable_trace(pm, trace_to or sys.stderr)
+        loaded.traced = True
     return loaded
 
 

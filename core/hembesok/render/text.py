@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hembesok.language.conditions import Trace
+from hembesok.language.describe import describe_rule
 from hembesok.model.plan import Plan, ProgramPlan
 from hembesok.model.texts import (
     DECISIONS,
@@ -12,7 +13,6 @@ from hembesok.model.texts import (
     STATUSES,
     TRUTH,
     UI,
-    describe_rule,
     fact_label,
     pick,
     role_label,

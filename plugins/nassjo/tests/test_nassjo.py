@@ -7,7 +7,7 @@ import pytest
 
 from hembesok.authoring.pytest_plugin import ProgramPluginConformance
 from hembesok.authoring.testing import engine_with, failing_examples, plan_for, statuses
-from hembesok.model.program import Replacement
+from hembesok.language.program import Replacement
 
 D = dt.date
 

@@ -1,20 +1,23 @@
-"""A program definition, compiled once: conditions become closures, ages become Durations.
+"""A program definition, compiled once when it is loaded.
 
-The definition's canonical JSON is hashed, so every plan can name exactly which
-rules it was made with.
+Its eligibility becomes a condition tree (for explanations) and generated Python (for
+plans), its ages become Durations, and its reasons are written once per rule; the
+evaluator that plans a case with all of it is `Program.evaluator`
+(hembesok.language.evaluator). The definition's canonical JSON is hashed, so every plan
+can name exactly which rules it was made with.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from hembesok.language.conditions import Condition, compile_condition, normalise_text
+from hembesok.language.evaluator import ProgramEvaluator
 from hembesok.model.ages import Duration
+from hembesok.model.definition import canonical_hash
 from hembesok.model.texts import Text
 
 
@@ -85,6 +88,10 @@ class Program:
     screening: tuple[ScreeningAt, ...] = ()
     source: str = ""  # where it was loaded from, for messages
     distribution: str = ""  # the installed distribution that registered it
+    evaluator: ProgramEvaluator = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "evaluator", ProgramEvaluator(self))
 
     @classmethod
     def compile(
@@ -149,11 +156,6 @@ class Program:
             source=source,
             distribution=distribution,
         )
-
-
-def canonical_hash(definition: Mapping[str, Any]) -> str:
-    canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _date(value: str | None) -> dt.date | None:

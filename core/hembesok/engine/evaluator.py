@@ -1,0 +1,237 @@
+"""Evaluation: compiled programs plus a case and an as-of date give a plan. Nothing else.
+
+`Evaluator.evaluate` reads no clock, does no I/O and keeps no state between calls, so
+a journal may call it any day and get the same answer for the same inputs. (A program
+remembers visit dates per birth date and the normal form of names it has compared:
+both are pure functions of their input, bounded in size.)
+
+Each program is planned by its compiled evaluator, with no plugin dispatch, unless an
+installed plugin implements a decision hook: then that hook is called through pluggy for
+the programs the plugin answers for (all of them, unless it names them in
+`HEMBESOK_ANSWERS_FOR`), with the built-in declarative plugin as the default it wraps
+or falls back to. Building an engine from installed plugins is hembesok.engine.engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import pluggy
+
+from hembesok.engine.occasions import screening_occasions
+from hembesok.engine.timeline import apply_replacements, merge
+from hembesok.language.conditions import Trace
+from hembesok.language.program import Program
+from hembesok.language.scoring import score
+from hembesok.model import ages
+from hembesok.model.case import Case
+from hembesok.model.instrument import Instrument
+from hembesok.model.plan import NOT_ELIGIBLE, Decision, Plan, PlannedVisit, ProgramPlan
+from hembesok.model.screening import Response, ScreeningResult
+from hembesok.plugins.declarative import implied_first_child_facts
+from hembesok.plugins.manager import BUILTIN_NAME, LoadedPlugins
+from hembesok.version import __version__
+
+#: A plugin module may name the program and instrument ids its decision hooks answer for;
+#: the others are planned without dispatch. Without it, it answers for every one.
+ANSWERS_FOR_ATTRIBUTE = "HEMBESOK_ANSWERS_FOR"
+ALL = None  # every program: a plugin that does not say which it answers for
+
+_AGE_FACTS = frozenset({"child.age_days", "child.age_months"})
+_FIRST_CHILD_FACTS = frozenset(
+    {"first_child.either_parent", "first_child.both_parents", "first_child.birthing_parent"}
+)
+
+
+class Evaluator:
+    """The installed programs and instruments, and how to plan a case with them."""
+
+    def __init__(
+        self,
+        loaded: LoadedPlugins,
+        programs: dict[str, Program] | None = None,
+        instruments: dict[str, Instrument] | None = None,
+        *,
+        interpret: bool = False,
+    ) -> None:
+        self.loaded = loaded
+        self.programs: dict[str, Program] = programs if programs is not None else {}
+        self.instruments: dict[str, Instrument] = instruments if instruments is not None else {}
+        #: Every program through the hooks, the declarative default interpreting each rule
+        #: with its trace: the reference the compiled path is tested against.
+        self.interpret = interpret
+        self._prepared: _Dispatch | None = None
+
+    # --- what is dispatched ----------------------------------------------------------
+
+    def _dispatch(self) -> _Dispatch:
+        interpret = self.interpret or self.loaded.traced
+        key = (id(self.programs), len(self.programs), interpret)
+        if self._prepared is None or self._prepared.key != key:
+            self._prepared = _Dispatch(self.loaded.manager, self.programs, interpret)
+            self._prepared.key = key
+        return self._prepared
+
+    def dispatched(self, program_id: str) -> bool:
+        """Whether `program_id` is decided through the plugin hooks rather than compiled code."""
+        d = self._dispatch()
+        return program_id in d.eligibility or program_id in d.schedule
+
+    # --- evaluation ------------------------------------------------------------------
+
+    def evaluate(self, case: Case, as_of: dt.date, programs: Iterable[str] | None = None) -> Plan:
+        """The plan for one case on `as_of`, for every installed program or the chosen ones."""
+        d = self._dispatch()
+        chosen = (
+            [self.programs[p] for p in programs]
+            if programs is not None
+            else list(self.programs.values())
+        )
+        data = case.data
+        birth = case.birth_date
+        hook = self.loaded.manager.hook
+        if d.case_facts:
+            derived = self._derived_by_hooks(case, as_of)
+            case = case.with_facts(derived)
+        else:
+            derived = builtin_facts(data, birth, as_of, d.needs_ages, d.needs_first_child)
+        done = done_visits(data)
+        declined_ids = data.get("declined") or ()
+        moved = case.moved_in_on
+        plans = []
+        for program in chosen:
+            pid = program.id
+            evaluator = program.evaluator
+            if pid in d.eligibility:
+                decision: Decision = hook.hembesok_eligibility(
+                    program=program, case=case, as_of=as_of
+                )
+            else:
+                decision = evaluator.decide(
+                    data,
+                    birth,
+                    as_of,
+                    derived,
+                    moved_in_on=moved,
+                    declined=pid in declined_ids,
+                    explain=_explainer(program, case, derived, as_of),
+                )
+            if pid in d.schedule:
+                visits: tuple[PlannedVisit, ...] = tuple(
+                    hook.hembesok_visit_schedule(
+                        program=program, case=case, decision=decision, as_of=as_of
+                    )
+                    or ()
+                )
+            elif decision.status == NOT_ELIGIBLE:
+                visits = ()
+            else:
+                visits = evaluator.visits(
+                    birth, as_of, done, decision.enrolment_date or birth, decision.declined
+                )
+            occasions = (
+                screening_occasions(program, visits, case.responses, self.screen)
+                if program.screening
+                else ()
+            )
+            plans.append(ProgramPlan(program, decision, visits, occasions))
+        merged = apply_replacements(plans)
+        return Plan(as_of, merged, __version__, case.case_ref, lambda: merge(merged))
+
+    def _derived_by_hooks(self, case: Case, as_of: dt.date) -> dict[str, Any]:
+        derived: dict[str, Any] = {}
+        for facts in self.loaded.manager.hook.hembesok_case_facts(case=case, as_of=as_of):
+            if facts:
+                derived.update({k: v for k, v in facts.items() if k not in derived})
+        return derived
+
+    def screen(self, response: Response, history: Sequence[Response] = ()) -> ScreeningResult:
+        """Score one response of an installed instrument, followed against `history`."""
+        instrument = self.instruments[response.instrument]
+        if instrument.id in self._dispatch().screening:
+            result: ScreeningResult = self.loaded.manager.hook.hembesok_screening(
+                instrument=instrument, response=response, history=list(history)
+            )
+            return result
+        return score(instrument, response, history)
+
+
+def _explainer(
+    program: Program, case: Case, derived: Mapping[str, Any], as_of: dt.date
+) -> Callable[[], Trace]:
+    """The trace of a decision, made only if someone reads `Decision.trace`."""
+    return lambda: program.eligibility.explain(case.with_facts(derived).facts, as_of)
+
+
+def builtin_facts(
+    data: Mapping[str, Any], birth: dt.date, as_of: dt.date, ages_needed: bool, first_child: bool
+) -> dict[str, Any]:
+    """The facts the built-in plugin derives, only those some program reads."""
+    out: dict[str, Any] = {}
+    if ages_needed:
+        out["child.age_days"] = ages.age_in_days(birth, as_of)
+        out["child.age_months"] = ages.completed_months(birth, as_of)
+    if first_child:
+        given = data.get("first_child")
+        if isinstance(given, dict) and given:
+            out.update(
+                implied_first_child_facts(
+                    {f"first_child.{k}": v for k, v in given.items() if v is not None}
+                )
+            )
+    return out
+
+
+def done_visits(data: Mapping[str, Any]) -> dict[tuple[str, str], dt.date]:
+    """The case's visits already made, by (program, visit); a later record of one wins."""
+    given = data.get("visits_done")
+    if not given:
+        return {}
+    return {(v["program"], v["visit"]): dt.date.fromisoformat(v["date"]) for v in given}
+
+
+class Answered:
+    """The ids a hook is answered for by a plugin: some, or every one."""
+
+    def __init__(self, every: bool = False, ids: Iterable[str] = ()) -> None:
+        self.every = every
+        self.ids = frozenset(ids)
+
+    def __contains__(self, item: object) -> bool:
+        return self.every or item in self.ids
+
+    def __bool__(self) -> bool:
+        return self.every or bool(self.ids)
+
+
+class _Dispatch:
+    """Which hooks an installed plugin implements, and for which programs, worked out once."""
+
+    def __init__(
+        self, manager: pluggy.PluginManager, programs: Mapping[str, Program], interpret: bool
+    ) -> None:
+        self.key: tuple[int, int, bool] = (0, 0, False)
+        hook = manager.hook
+        every = Answered(every=True)
+        self.case_facts = every if interpret else _answered(hook.hembesok_case_facts)
+        self.eligibility = every if interpret else _answered(hook.hembesok_eligibility)
+        self.schedule = every if interpret else _answered(hook.hembesok_visit_schedule)
+        self.screening = every if interpret else _answered(hook.hembesok_screening)
+        used = frozenset().union(*(p.eligibility.facts_used for p in programs.values()))
+        self.needs_ages = bool(used & _AGE_FACTS)
+        self.needs_first_child = bool(used & _FIRST_CHILD_FACTS)
+
+
+def _answered(caller: Any) -> Answered:
+    """The ids a hook is answered for by a plugin other than the built-in one."""
+    found: set[str] = set()
+    for impl in caller.get_hookimpls():
+        if impl.plugin_name == BUILTIN_NAME:
+            continue
+        named = getattr(impl.plugin, ANSWERS_FOR_ATTRIBUTE, ALL)
+        if named is ALL:
+            return Answered(every=True)
+        found.update((named,) if isinstance(named, str) else named)
+    return Answered(ids=found)
