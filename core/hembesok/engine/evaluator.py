@@ -100,11 +100,12 @@ class Evaluator:
         done = done_visits(data)
         declined_ids = data.get("declined") or ()
         moved = case.moved_in_on
+        by_hooks = d.eligibility or d.schedule
         plans = []
         for program in chosen:
             pid = program.id
             evaluator = program.evaluator
-            if pid in d.eligibility:
+            if by_hooks and pid in d.eligibility:
                 decision: Decision = hook.hembesok_eligibility(
                     program=program, case=case, as_of=as_of
                 )
@@ -118,7 +119,7 @@ class Evaluator:
                     declined=pid in declined_ids,
                     explain=_explainer(program, case, derived, as_of),
                 )
-            if pid in d.schedule:
+            if by_hooks and pid in d.schedule:
                 visits: tuple[PlannedVisit, ...] = tuple(
                     hook.hembesok_visit_schedule(
                         program=program, case=case, decision=decision, as_of=as_of
@@ -133,12 +134,54 @@ class Evaluator:
                 )
             occasions = (
                 screening_occasions(program, visits, case.responses, self.screen)
-                if program.screening
+                if program.screening and visits
                 else ()
             )
             plans.append(ProgramPlan(program, decision, visits, occasions))
         merged = apply_replacements(plans)
         return Plan(as_of, merged, __version__, case.case_ref, lambda: merge(merged))
+
+    def decide(
+        self, case: Case, as_of: dt.date, programs: Iterable[str] | None = None
+    ) -> dict[str, Decision]:
+        """Only the decisions, by program id: offered or not, why, and the facts missing.
+
+        For a journal that asks "is this family offered anything?" without planning visits.
+        Each decision is the one `evaluate` would give.
+        """
+        d = self._dispatch()
+        chosen = (
+            [self.programs[p] for p in programs]
+            if programs is not None
+            else list(self.programs.values())
+        )
+        data = case.data
+        birth = case.birth_date
+        if d.case_facts:
+            derived = self._derived_by_hooks(case, as_of)
+            case = case.with_facts(derived)
+        else:
+            derived = builtin_facts(data, birth, as_of, d.needs_ages, d.needs_first_child)
+        declined_ids = data.get("declined") or ()
+        moved = case.moved_in_on
+        out: dict[str, Decision] = {}
+        for program in chosen:
+            pid = program.id
+            if pid in d.eligibility:
+                out[pid] = self.loaded.manager.hook.hembesok_eligibility(
+                    program=program, case=case, as_of=as_of
+                )
+            else:
+                out[pid] = program.evaluator.decide(
+                    data,
+                    birth,
+                    as_of,
+                    derived,
+                    moved_in_on=moved,
+                    declined=pid in declined_ids,
+                    explain=_explainer(program, case, derived, as_of),
+                )
+        return out
 
     def _derived_by_hooks(self, case: Case, as_of: dt.date) -> dict[str, Any]:
         derived: dict[str, Any] = {}
@@ -205,6 +248,9 @@ class Answered:
     def __bool__(self) -> bool:
         return self.every or bool(self.ids)
 
+    def among(self, ids: frozenset[str]) -> frozenset[str]:
+        return ids if self.every else self.ids & ids
+
 
 class _Dispatch:
     """Which hooks an installed plugin implements, and for which programs, worked out once."""
@@ -215,9 +261,11 @@ class _Dispatch:
         self.key: tuple[int, int, bool] = (0, 0, False)
         hook = manager.hook
         every = Answered(every=True)
+        ids = frozenset(programs)
         self.case_facts = every if interpret else _answered(hook.hembesok_case_facts)
-        self.eligibility = every if interpret else _answered(hook.hembesok_eligibility)
-        self.schedule = every if interpret else _answered(hook.hembesok_visit_schedule)
+        # Program ids as plain sets: looked up for every program of every case.
+        self.eligibility = ids if interpret else _answered(hook.hembesok_eligibility).among(ids)
+        self.schedule = ids if interpret else _answered(hook.hembesok_visit_schedule).among(ids)
         self.screening = every if interpret else _answered(hook.hembesok_screening)
         used = frozenset().union(*(p.eligibility.facts_used for p in programs.values()))
         self.needs_ages = bool(used & _AGE_FACTS)

@@ -13,8 +13,7 @@ legal duty and judgement, not the output of a rule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 
 from hembesok.model.instrument import Domain, Instrument
 from hembesok.model.screening import (
@@ -33,24 +32,45 @@ from hembesok.model.screening import (
 )
 
 
-def score_domain(instrument: Instrument, domain: Domain, response: Response) -> DomainResult:
-    answered = [i for i in domain.items if i in response.answers]
-    missing = tuple(i for i in domain.items if i not in response.answers)
+def score_domain(
+    instrument: Instrument, domain: Domain, response: Response, change: str = FIRST
+) -> DomainResult:
+    """One domain of a response: flagged, not flagged or undetermined, and by which items."""
+    answers = response.answers
     items = instrument.items
+    missing = tuple(i for i in domain.items if i not in answers)
     if domain.rule == "any_positive":
-        positive = tuple(i for i in answered if items[i].is_positive(response.answers[i]))
+        positive = tuple(
+            i for i in domain.items if i in answers and items[i].is_positive(answers[i])
+        )
         if positive:
-            return DomainResult(domain, FLAGGED, positive, missing)
+            return _result(domain, FLAGGED, positive, missing, None, None, change)
         status = UNDETERMINED if len(missing) > domain.max_missing else NOT_FLAGGED
-        return DomainResult(domain, status, (), missing)
+        return _result(domain, status, (), missing, None, None, change)
     threshold = domain.threshold_for(response.language)
     assert threshold is not None  # the schema requires it for score rules
-    total = sum(items[i].score(response.answers[i]) for i in answered)
+    scores = [(i, items[i].score(answers[i])) for i in domain.items if i in answers]
+    total = sum(s for _, s in scores)
     if total >= threshold:
-        contributing = tuple(i for i in answered if items[i].score(response.answers[i]) > 0)
-        return DomainResult(domain, FLAGGED, contributing, missing, total, threshold)
+        contributing = tuple(i for i, s in scores if s > 0)
+        return _result(domain, FLAGGED, contributing, missing, total, threshold, change)
     status = UNDETERMINED if len(missing) > domain.max_missing else NOT_FLAGGED
-    return DomainResult(domain, status, (), missing, total, threshold)
+    return _result(domain, status, (), missing, total, threshold, change)
+
+
+_new = tuple.__new__
+
+
+def _result(
+    domain: Domain,
+    status: str,
+    deciding: tuple[str, ...],
+    missing: tuple[str, ...],
+    total: float | None,
+    threshold: float | None,
+    change: str,
+) -> DomainResult:
+    return _new(DomainResult, (domain, status, deciding, missing, total, threshold, change))
 
 
 def score(
@@ -58,13 +78,20 @@ def score(
 ) -> ScreeningResult:
     """Score `response`; compare with the same respondent's latest earlier response in `history`."""
     previous = _previous(response, history)
-    before = {d.domain.id: d.status for d in _score_all(instrument, previous)} if previous else None
-    results = tuple(_with_change(result, before) for result in _score_all(instrument, response))
-    return ScreeningResult(instrument, response, results, previous.date if previous else None)
-
-
-def _score_all(instrument: Instrument, response: Response) -> list[DomainResult]:
-    return [score_domain(instrument, d, response) for d in instrument.domains]
+    before = (
+        {d.id: score_domain(instrument, d, previous).status for d in instrument.domains}
+        if previous is not None
+        else None
+    )
+    results = []
+    for domain in instrument.domains:
+        result = score_domain(instrument, domain, response)
+        if before is not None:
+            result = result._replace(change=change(before.get(domain.id), result.status))
+        results.append(result)
+    return ScreeningResult(
+        instrument, response, tuple(results), previous.date if previous is not None else None
+    )
 
 
 def _previous(response: Response, history: Sequence[Response]) -> Response | None:
@@ -78,15 +105,10 @@ def _previous(response: Response, history: Sequence[Response]) -> Response | Non
     return max(earlier, key=lambda h: h.date) if earlier else None
 
 
-def _with_change(result: DomainResult, before: Mapping[str, str] | None) -> DomainResult:
-
-    if before is None:
-        return replace(result, change=FIRST)
-    was, now = before.get(result.domain.id), result.status
+def change(was: str | None, now: str) -> str:
+    """How a domain changed since the previous response: new, persisting, resolved, ..."""
     if was == UNDETERMINED or now == UNDETERMINED or was is None:
-        change = NO_COMPARISON
-    elif now == FLAGGED:
-        change = PERSISTING if was == FLAGGED else NEW
-    else:
-        change = RESOLVED if was == FLAGGED else STILL_NOT_FLAGGED
-    return replace(result, change=change)
+        return NO_COMPARISON
+    if now == FLAGGED:
+        return PERSISTING if was == FLAGGED else NEW
+    return RESOLVED if was == FLAGGED else STILL_NOT_FLAGGED

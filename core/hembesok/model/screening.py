@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from hembesok.model.instrument import Action, Domain, Instrument
 from hembesok.model.texts import Text
@@ -56,8 +56,7 @@ class Response:
         )
 
 
-@dataclass(frozen=True)
-class DomainResult:
+class DomainResult(NamedTuple):
     domain: Domain
     status: str
     deciding_items: tuple[str, ...]  # the items whose answers decided a flag (ids only)

@@ -11,6 +11,10 @@ class Truth(enum.Enum):
     FALSE = "false"
     UNKNOWN = "unknown"
 
+    # Members are singletons: hash them by identity, in C, since every decision looks up
+    # prepared reasons by truth value.
+    __hash__ = object.__hash__
+
     def __invert__(self) -> Truth:
         if self is Truth.TRUE:
             return Truth.FALSE
