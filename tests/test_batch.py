@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from hembesok.batch import runner as batch
+import hembesok.batch as batch
 from hembesok.engine.engine import Engine
 from hembesok.io.csv_cases import CsvLayout
 from hembesok.model.case import Case

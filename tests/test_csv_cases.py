@@ -3,8 +3,8 @@
 import pytest
 
 from hembesok.io.csv_cases import CsvLayout
-from hembesok.io.loading import case_problems
 from hembesok.io.problems import InvalidDocument
+from hembesok.io.validation import case_problems
 
 HEADER = [
     "case_ref",

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from hembesok import Case, Engine, cli
 from hembesok.io.documents import parse_json
-from hembesok.io.loading import case_problems, response_problems
+from hembesok.io.loading import response_problems
 from hembesok.io.problems import InvalidDocument
+from hembesok.io.validation import case_problems
 from hembesok.plugins.manager import make_plugin_manager
 
 PNR = "201703152384"

@@ -24,7 +24,7 @@ _EXPORTS = {
     "Engine": "hembesok.engine.engine",
     "hookimpl": "hembesok.plugins.hookspecs",
     "Instrument": "hembesok.model.instrument",
-    "load_case": "hembesok.io.loading",
+    "load_case": "hembesok.io.validation",
     "load_instrument": "hembesok.io.loading",
     "load_program": "hembesok.io.loading",
     "load_responses": "hembesok.io.loading",
@@ -92,8 +92,9 @@ if TYPE_CHECKING:
         read_case,
     )
     from hembesok.engine.engine import Engine
-    from hembesok.io.loading import load_case, load_instrument, load_program, load_responses
+    from hembesok.io.loading import load_instrument, load_program, load_responses
     from hembesok.io.problems import InvalidDocument, Problem
+    from hembesok.io.validation import load_case
     from hembesok.language.program import Program
     from hembesok.model.case import Case
     from hembesok.model.instrument import Instrument

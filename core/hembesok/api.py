@@ -1,9 +1,17 @@
-"""The embedding API: check a case, plan it, list the programs, read a schema.
+"""The one case pipeline: a case as text, bytes or a mapping, validated once, planned, written.
 
-A journal system hands over a case as the JSON it already has (text, bytes or a
-parsed mapping) and gets back the plan as JSON data, after exactly the checks the
-command line makes. JSON text gives problems with line and column; a mapping gives
-the JSON path only. See docs/api.md.
+Every shell calls it: the command line, the HTTP service, batch and the authoring tools.
+So there is one validator (a quick yes, then located problems only for a case that
+fails), one date parser and one error for an unknown program.
+
+    case (text | bytes | mapping | Document)
+      -> Document (parsed; positions only when a problem needs one)
+      -> Case     (hembesok.io.validation: schema and dates, never quoting a value)
+      -> Plan     (Engine.evaluate: compiled programs, plugin hooks where one answers)
+      -> output   (Plan object, JSON data, JSON bytes, the compact form)
+
+`Pipeline` keeps what is worth keeping between cases (the engine and its JSON writer);
+the module functions are the same steps for one call. See docs/api.md.
 """
 
 from __future__ import annotations
@@ -15,16 +23,117 @@ from typing import Any
 
 from hembesok.engine.engine import Engine
 from hembesok.io import schemas as schema_store
+from hembesok.io.dates import InvalidDate, parse_date
 from hembesok.io.documents import Document, DocumentError, Position, parse_json
+from hembesok.io.json_text import dumps
 from hembesok.io.problems import InvalidDocument, Problem, from_document_error
-from hembesok.io.validation import case_problems
+from hembesok.io.validation import case_problems, checked_case
 from hembesok.model.case import Case
+from hembesok.model.plan import Decision, Plan
+from hembesok.render.compact import compact as compact_plan
+from hembesok.render.plan_json import PlanWriter
 
-CaseInput = Mapping[str, Any] | str | bytes
+CaseInput = Mapping[str, Any] | str | bytes | Document
+
+#: The JSON forms of a plan: the full plan, and the compact one with no texts.
+FORMATS = ("json", "compact")
 
 
 class UnknownProgram(ValueError):
     """A program id that no installed plugin registers."""
+
+
+def as_of_date(value: dt.date | str) -> dt.date:
+    """An as-of date, strictly YYYY-MM-DD; ValueError (InvalidDate) names what is right."""
+    try:
+        return parse_date(value)
+    except InvalidDate as exc:
+        raise InvalidDate(f"as_of {exc}") from None
+
+
+def case_document(case: CaseInput, source: str = "<case>") -> Document:
+    """A case parsed into a Document; InvalidDocument for text that is not JSON."""
+    if isinstance(case, Document):
+        return case
+    if isinstance(case, bytes):
+        try:
+            case = case.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidDocument(
+                [Problem(source, 1, exc.start + 1, "$", "is not UTF-8 text")]
+            ) from None
+    if isinstance(case, str):
+        try:
+            return parse_json(case, source)
+        except DocumentError as exc:
+            raise InvalidDocument([from_document_error(exc)]) from None
+    return Document(source, case, {(): Position(1, 1)})
+
+
+def check_programs(engine: Engine, programs: Iterable[str] | None) -> list[str] | None:
+    """The chosen program ids, or None for all; raises UnknownProgram naming the installed ones."""
+    if programs is None:
+        return None
+    chosen = list(programs)
+    unknown = [p for p in chosen if p not in engine.programs]
+    if unknown:
+        installed = ", ".join(sorted(engine.programs)) or "none"
+        raise UnknownProgram(f"unknown program {', '.join(unknown)}; installed: {installed}")
+    return chosen
+
+
+class Pipeline:
+    """One engine and what it writes with: the path every shell sends a case along."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.writer = PlanWriter()
+
+    def read(
+        self,
+        case: CaseInput,
+        as_of: dt.date | None = None,
+        *,
+        source: str = "<case>",
+        base: tuple[str | int, ...] = (),
+    ) -> Case:
+        """A valid Case (at `base` within the document), or InvalidDocument with every problem."""
+        return checked_case(case_document(case, source), as_of, base)
+
+    def plan(
+        self,
+        case: CaseInput | Case,
+        as_of: dt.date,
+        programs: Iterable[str] | None = None,
+        *,
+        source: str = "<case>",
+    ) -> Plan:
+        chosen = check_programs(self.engine, programs)
+        parsed = case if isinstance(case, Case) else self.read(case, as_of, source=source)
+        return self.engine.evaluate(parsed, as_of, chosen)
+
+    def decide(
+        self,
+        case: CaseInput | Case,
+        as_of: dt.date,
+        programs: Iterable[str] | None = None,
+        *,
+        source: str = "<case>",
+    ) -> dict[str, Decision]:
+        chosen = check_programs(self.engine, programs)
+        parsed = case if isinstance(case, Case) else self.read(case, as_of, source=source)
+        return self.engine.decide(parsed, as_of, chosen)
+
+    def render(self, plan: Plan, fmt: str = "json") -> bytes:
+        """A plan as compact UTF-8 JSON: `json` the full plan, `compact` the compact one."""
+        if fmt == "json":
+            return self.writer.plan(plan)
+        if fmt == "compact":
+            return dumps(compact_plan(plan))
+        raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+
+
+# --- the same steps, one call each ---------------------------------------------------
 
 
 def check_case(
@@ -35,17 +144,33 @@ def check_case(
     With `as_of`, dates are also checked against it (no birth or visit after it).
     """
     try:
-        doc = _document(case, source)
+        doc = case_document(case, source)
     except InvalidDocument as exc:
         return exc.problems
-    return case_problems(doc, _day(as_of) if as_of is not None else None)
+    return case_problems(doc, as_of_date(as_of) if as_of is not None else None)
 
 
 def read_case(
     case: CaseInput, as_of: dt.date | str | None = None, *, source: str = "<case>"
 ) -> Case:
     """A validated Case for `Engine.evaluate`; raises InvalidDocument with every problem."""
-    return case_from_document(_document(case, source), _day(as_of) if as_of is not None else None)
+    return checked_case(
+        case_document(case, source), as_of_date(as_of) if as_of is not None else None
+    )
+
+
+def plan(
+    case: CaseInput,
+    as_of: dt.date | str,
+    *,
+    programs: Iterable[str] | None = None,
+    engine: Engine | None = None,
+    source: str = "<case>",
+) -> Plan:
+    """The plan of a case as objects. Without `engine`, one is built from the installed
+    plugins on every call: build it once with `Engine.from_installed()` for many cases."""
+    pipeline = Pipeline(engine if engine is not None else Engine.from_installed())
+    return pipeline.plan(case, as_of_date(as_of), programs, source=source)
 
 
 def plan_case(
@@ -55,18 +180,30 @@ def plan_case(
     programs: Iterable[str] | None = None,
     engine: Engine | None = None,
     source: str = "<case>",
+    compact: bool = False,
 ) -> dict[str, Any]:
-    """The plan of a case as JSON data (schema `urn:hembesok:schema:plan:1`).
+    """The plan of a case as JSON data (schema `urn:hembesok:schema:plan:1`, or with
+    `compact` `urn:hembesok:schema:compact-plan:1`).
 
     Raises InvalidDocument for a case with problems and UnknownProgram for a program
-    id that is not installed. Without `engine`, one is built from the installed
-    plugins on every call: build it once with `Engine.from_installed()` for many cases.
+    id that is not installed.
     """
-    day = _day(as_of)
-    engine = engine if engine is not None else Engine.from_installed()
-    chosen = check_programs(engine, programs)
-    parsed = case_from_document(_document(case, source), day)
-    return engine.evaluate(parsed, day, chosen).to_json()
+    result = plan(case, as_of, programs=programs, engine=engine, source=source)
+    return compact_plan(result) if compact else result.to_json()
+
+
+def decide_case(
+    case: CaseInput,
+    as_of: dt.date | str,
+    *,
+    programs: Iterable[str] | None = None,
+    engine: Engine | None = None,
+    source: str = "<case>",
+) -> dict[str, dict[str, Any]]:
+    """Only the decisions, by program id, as JSON data: no visits are planned."""
+    pipeline = Pipeline(engine if engine is not None else Engine.from_installed())
+    decisions = pipeline.decide(case, as_of_date(as_of), programs, source=source)
+    return {pid: decision.to_json() for pid, decision in decisions.items()}
 
 
 def list_programs(engine: Engine) -> list[dict[str, Any]]:
@@ -87,48 +224,3 @@ def list_programs(engine: Engine) -> list[dict[str, Any]]:
 def json_schema(name: str) -> dict[str, Any]:
     """A copy of one of the shipped JSON Schemas (`case`, `plan`, `program`, ...)."""
     return copy.deepcopy(schema_store.schema(name))
-
-
-def check_programs(engine: Engine, programs: Iterable[str] | None) -> list[str] | None:
-    """The chosen program ids, or None for all; raises UnknownProgram naming the installed ones."""
-    if programs is None:
-        return None
-    chosen = list(programs)
-    unknown = [p for p in chosen if p not in engine.programs]
-    if unknown:
-        installed = ", ".join(sorted(engine.programs)) or "none"
-        raise UnknownProgram(f"unknown program {', '.join(unknown)}; installed: {installed}")
-    return chosen
-
-
-def case_from_document(doc: Document, as_of: dt.date | None) -> Case:
-    """Validate a parsed case document and build the Case (internal to hembesok)."""
-    found = case_problems(doc, as_of)
-    if found:
-        raise InvalidDocument(found)
-    return Case.from_dict(doc.data)
-
-
-def _document(case: CaseInput, source: str) -> Document:
-    if isinstance(case, bytes):
-        try:
-            case = case.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InvalidDocument([Problem(source, 1, 1, "$", "is not UTF-8 text")]) from None
-    if isinstance(case, str):
-        try:
-            return parse_json(case, source)
-        except DocumentError as exc:
-            raise InvalidDocument([from_document_error(exc)]) from None
-    return Document(source, case, {(): Position(1, 1)})
-
-
-def _day(value: dt.date | str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError("as_of must be a date or a string written YYYY-MM-DD") from None

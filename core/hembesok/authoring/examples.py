@@ -1,67 +1,25 @@
-"""A program's own examples, run as tests: each case with its as-of date and expected answer."""
+"""A program's own examples, run as tests: each case with its as-of date and expected answer.
+
+An example's case goes through the same pipeline as a journal's (hembesok.api), located
+in the program file, so an example that passes here plans the same way in production.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hembesok.api import Pipeline
 from hembesok.engine.engine import Engine
+from hembesok.io.dates import parse_date
 from hembesok.io.documents import Document
-from hembesok.io.loading import case_date_problems
-from hembesok.io.problems import Problem
+from hembesok.io.problems import InvalidDocument, Problem
 from hembesok.language.program import Program
-from hembesok.model.case import Case
 from hembesok.model.plan import ProgramPlan
 
-
-@dataclass(frozen=True)
-class ExampleResult:
-    program: str
-    index: int
-    name: str
-    differences: tuple[str, ...]
-
-    @property
-    def passed(self) -> bool:
-        return not self.differences
-
-
-def run_examples(engine: Engine, program: Program) -> list[ExampleResult]:
-    results = []
-    for index, example in enumerate(program.definition.get("examples", ())):
-        as_of = dt.date.fromisoformat(example["as_of"])
-        bad_dates = case_date_problems(
-            Document(program.source, example["case"]), example["case"], (), as_of
-        )
-        if bad_dates:
-            problems = tuple(f"case {p.path}: {p.message}" for p in bad_dates)
-            results.append(ExampleResult(program.id, index, example["name"], problems))
-            continue
-        plan = engine.evaluate(Case.from_dict(example["case"]), as_of, [program.id])
-        got = plan.program(program.id)
-        expect = example["expect"]
-        diffs: list[str] = []
-        if got.decision.status != expect["decision"]:
-            diffs.append(f"decision: expected {expect['decision']}, got {got.decision.status}")
-        if "missing_facts" in expect and sorted(expect["missing_facts"]) != sorted(
-            got.decision.missing_facts
-        ):
-            diffs.append(
-                f"missing_facts: expected {sorted(expect['missing_facts'])}, got {sorted(got.decision.missing_facts)}"
-            )
-        statuses = {v.visit.id: v.status for v in got.visits}
-        for visit_id, status in expect.get("visits", {}).items():
-            actual = statuses.get(visit_id, "(not planned)")
-            if actual != status:
-                diffs.append(f"visit {visit_id}: expected {status}, got {actual}")
-        results.append(ExampleResult(program.id, index, example["name"], tuple(diffs)))
-    return results
-
-
-# --- Structured checks: each difference as a field with its place in the program file, so
-# `hembesok test` can print a diff and `hembesok validate` can locate it at file:line:column.
+# Each difference is a field with its place in the program file, so `hembesok test` can
+# print a diff and `hembesok validate` can locate it at file:line:column.
 
 
 @dataclass(frozen=True)
@@ -106,14 +64,15 @@ def check_example(
     """
     example = program.definition["examples"][index]
     name = str(example["name"])
-    as_of = dt.date.fromisoformat(example["as_of"])
+    as_of = parse_date(example["as_of"])
     where = doc if doc is not None else Document(program.source, example["case"])
     base: tuple[str | int, ...] = () if doc is None else ("examples", index, "case")
-    bad_dates = case_date_problems(where, example["case"], base, as_of)
-    if bad_dates:
-        return ExampleCheck(program.id, index, name, problems=tuple(bad_dates))
-    plan = engine.evaluate(Case.from_dict(example["case"]), as_of, [program.id])
-    got = plan.program(program.id)
+    pipeline = Pipeline(engine)
+    try:
+        case = pipeline.read(where, as_of, base=base)
+    except InvalidDocument as exc:
+        return ExampleCheck(program.id, index, name, problems=tuple(exc.problems))
+    got = pipeline.plan(case, as_of, [program.id]).program(program.id)
     return ExampleCheck(program.id, index, name, compare(example["expect"], got), plan=got)
 
 

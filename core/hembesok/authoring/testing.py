@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from hembesok.authoring.examples import ExampleResult, run_examples
+from hembesok.api import plan
+from hembesok.authoring.examples import ExampleCheck, check_examples
 from hembesok.engine.engine import Engine
-from hembesok.model.case import Case
 from hembesok.model.plan import ProgramPlan
 
 
@@ -29,14 +29,13 @@ def plan_for(
     engine: Engine, case: Mapping[str, Any], as_of: str | dt.date, program: str
 ) -> ProgramPlan:
     """Plan one case dict (as a journal would send it) for one program."""
-    day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-    return engine.evaluate(Case.from_dict(case), day, [program]).program(program)
+    return plan(case, as_of, programs=[program], engine=engine).program(program)
 
 
 def statuses(plan: ProgramPlan) -> dict[str, str]:
     return {v.visit.id: v.status for v in plan.visits}
 
 
-def failing_examples(engine: Engine, program: str) -> list[ExampleResult]:
+def failing_examples(engine: Engine, program: str) -> list[ExampleCheck]:
     """The examples of a program file whose expectation does not hold (empty when all pass)."""
-    return [r for r in run_examples(engine, engine.programs[program]) if not r.passed]
+    return [c for c in check_examples(engine, engine.programs[program]) if not c.passed]

@@ -18,8 +18,10 @@ from typing import IO, Any
 
 import click
 
-from hembesok.batch.runner import (
+from hembesok.batch import (
+    COMPACT,
     CSV,
+    FULL,
     Settings,
     chunked,
     csv_reader,
@@ -58,6 +60,12 @@ from hembesok.io.problems import InvalidDocument, Problem
     help="The input's format; auto: by suffix (.csv, .ndjson/.jsonl), else by its first byte.",
 )
 @click.option(
+    "--compact",
+    is_flag=True,
+    help="Write compact plans: decisions, missing facts, visit dates and statuses, "
+    "screening flags; no texts (schema compact-plan).",
+)
+@click.option(
     "--workers",
     type=click.IntRange(1, 64),
     default=1,
@@ -70,6 +78,7 @@ def batch(
     as_of: dt.date | None,
     program_ids: tuple[str, ...],
     fmt: str,
+    compact: bool,
     workers: int,
 ) -> None:
     """Plan every case of INPUT (NDJSON or CSV, - for standard input), one JSON line each.
@@ -96,7 +105,12 @@ def batch(
         else:
             records = ndjson_records(stream)
         settings = Settings(
-            day, source, tuple(chosen) if chosen else None, layout, Engine.from_installed
+            day,
+            source,
+            tuple(chosen) if chosen else None,
+            layout,
+            Engine.from_installed,
+            COMPACT if compact else FULL,
         )
         with _open_output(output) as out, _Progress(stream) as progress:
             summary = run(

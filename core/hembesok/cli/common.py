@@ -19,10 +19,10 @@ from typing import Any, NoReturn
 
 import click
 
+from hembesok.api import Pipeline, UnknownProgram, check_programs
 from hembesok.engine.engine import Engine
 from hembesok.io.documents import Document, DocumentError, load_file, load_text
-from hembesok.io.loading import case_problems
-from hembesok.io.problems import Problem, from_document_error
+from hembesok.io.problems import InvalidDocument, Problem, from_document_error
 from hembesok.model.case import Case
 from hembesok.plugins.manager import LoadedPlugins, PluginError, make_plugin_manager
 
@@ -78,12 +78,13 @@ def read(path: str, as_json: bool = False) -> Document:
         fail_with_problems([from_document_error(exc)], as_json)
 
 
-def case(path: str, as_of: dt.date, as_json: bool = False) -> Case:
+def case(pipeline: Pipeline, path: str, as_of: dt.date, as_json: bool = False) -> Case:
+    """The valid case in a file (or standard input), or exit 1 with every problem."""
     doc = read(path, as_json)
-    found = case_problems(doc, as_of)
-    if found:
-        fail_with_problems(found, as_json)
-    return Case.from_dict(doc.data)
+    try:
+        return pipeline.read(doc, as_of)
+    except InvalidDocument as exc:
+        fail_with_problems(exc.problems, as_json)
 
 
 def today() -> dt.date:
@@ -104,12 +105,9 @@ def lint_plugins() -> LoadedPlugins:
 
 
 def choose(engine: Engine, ids: Sequence[str]) -> list[str] | None:
-    if not ids:
-        return None
-    unknown = [i for i in ids if i not in engine.programs]
-    if unknown:
-        known = ", ".join(sorted(engine.programs)) or "none"
-        raise click.BadParameter(
-            f"unknown program {', '.join(unknown)}; installed: {known}", param_hint="--program"
-        )
-    return list(ids)
+    """The `--program` ids, all installed ones when none is given; a usage error (exit 2)
+    for an id no installed plugin registers."""
+    try:
+        return check_programs(engine, ids or None)
+    except UnknownProgram as exc:
+        raise click.BadParameter(str(exc), param_hint="--program") from None

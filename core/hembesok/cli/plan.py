@@ -7,6 +7,7 @@ import json
 
 import click
 
+from hembesok.api import Pipeline
 from hembesok.cli.common import case as _case
 from hembesok.cli.common import choose as _choose
 from hembesok.cli.common import engine as _engine
@@ -22,7 +23,13 @@ from hembesok.render.text import explain_text, plan_text
 )
 @click.option("--program", "program_ids", multiple=True, help="Only this program (repeatable).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "compact"]),
+    default="table",
+    show_default=True,
+    help="table: for people; json: the full plan (schema plan); compact: one line without "
+    "texts (schema compact-plan).",
 )
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
 def plan(
@@ -30,16 +37,18 @@ def plan(
 ) -> None:
     """Plan a case (a JSON file, or - for standard input): decisions and visits with statuses.
 
-    With --format json, a case with problems is reported on standard error as one line
-    of JSON (an RFC 9457 problem document with the located problems), exit code 1.
+    With --format json or compact, a case with problems is reported on standard error as
+    one line of JSON (an RFC 9457 problem document with the located problems), exit code 1.
     """
     as_of = as_of or _today()
-    engine = _engine()
-    chosen = _choose(engine, program_ids)
-    case = _case(case_file, as_of, as_json=fmt == "json")
-    result = engine.evaluate(case, as_of, chosen)
+    pipeline = Pipeline(_engine())
+    chosen = _choose(pipeline.engine, program_ids)
+    case = _case(pipeline, case_file, as_of, as_json=fmt != "table")
+    result = pipeline.plan(case, as_of, chosen)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif fmt == "compact":
+        click.echo(pipeline.render(result, "compact").decode("utf-8"))
     else:
         click.echo(plan_text(result, lang), nl=False)
 
@@ -52,9 +61,9 @@ def plan(
 def explain(case_file: str, program_id: str, as_of: dt.date | None, lang: str) -> None:
     """Say why a case is or is not eligible for a program: every rule, its facts and outcome."""
     as_of = as_of or _today()
-    engine = _engine()
-    chosen = _choose(engine, (program_id,))
-    case = _case(case_file, as_of)
-    result = engine.evaluate(case, as_of, chosen)
+    pipeline = Pipeline(_engine())
+    chosen = _choose(pipeline.engine, (program_id,))
+    case = _case(pipeline, case_file, as_of)
+    result = pipeline.plan(case, as_of, chosen)
     langs = ("sv", "en") if lang == "both" else (lang,)
     click.echo(explain_text(result.programs[0], langs), nl=False)

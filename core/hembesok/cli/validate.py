@@ -14,12 +14,12 @@ from hembesok.cli.common import engine as _engine
 from hembesok.cli.common import lint_plugins as _lint_plugins
 from hembesok.io.documents import DocumentError, load_file, load_text
 from hembesok.io.loading import (
-    case_problems,
     instrument_problems,
     program_problems,
     response_problems,
 )
 from hembesok.io.problems import Problem, from_document_error, sort_problems
+from hembesok.io.validation import case_problems
 from hembesok.plugins.manager import LoadedPlugins
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -11,7 +10,6 @@ from typing import Any
 from hembesok.io import problems as P
 from hembesok.io.documents import Document, DocumentError, Position, load_file, load_text
 from hembesok.language.program import Program
-from hembesok.model.case import Case
 from hembesok.model.instrument import Instrument
 from hembesok.model.screening import Response
 
@@ -118,76 +116,6 @@ def load_program(source: str | Path | Traversable, distribution: str = "") -> Pr
     """Read, validate and compile one program file; raise InvalidDocument with every problem."""
     doc = _read_valid(source, program_problems)
     return Program.compile(doc.data, source=doc.path, distribution=distribution)
-
-
-def case_problems(doc: Document, as_of: dt.date | None = None) -> list[P.Problem]:
-    """Schema problems of a case (values never quoted) and its dates against `as_of`."""
-    found = P.validate(doc, "case", redact=True)
-    if isinstance(doc.data, Mapping):
-        found += case_date_problems(doc, doc.data, (), as_of)
-    return P.sort_problems(found)
-
-
-def _iso(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def case_date_problems(
-    doc: Document, data: Mapping[str, Any], base: tuple[str | int, ...], as_of: dt.date | None
-) -> list[P.Problem]:
-    """Date checks a schema cannot make; parts the schema already rejected are skipped."""
-    out: list[P.Problem] = []
-    child = data.get("child")
-    birth = _iso(child.get("birth_date")) if isinstance(child, Mapping) else None
-    if birth is None:
-        return out
-    if as_of is not None and birth > as_of:
-        out.append(
-            P.problem_at(
-                doc,
-                (*base, "child", "birth_date"),
-                "is after the as-of date: a plan needs a child born on or before it",
-            )
-        )
-    visits = data.get("visits_done")
-    for i, visit in enumerate(visits if isinstance(visits, list) else ()):
-        day = _iso(visit.get("date")) if isinstance(visit, Mapping) else None
-        if day is None:
-            continue
-        if day < birth:
-            out.append(
-                P.problem_at(
-                    doc, (*base, "visits_done", i, "date"), "is before the child's birth date"
-                )
-            )
-        elif as_of is not None and day > as_of:
-            out.append(
-                P.problem_at(
-                    doc,
-                    (*base, "visits_done", i, "date"),
-                    "is after the as-of date: a visit cannot be done in the future",
-                )
-            )
-    moved = _iso(data.get("moved_in_on"))
-    if moved is not None and moved < birth:
-        out.append(
-            P.problem_at(
-                doc,
-                (*base, "moved_in_on"),
-                "is before the child's birth date; leave it out when the family lived there at the birth",
-            )
-        )
-    return out
-
-
-def load_case(doc: Document, as_of: dt.date | None = None) -> Case:
-    found = case_problems(doc, as_of)
-    if found:
-        raise P.InvalidDocument(found)
-    return Case.from_dict(doc.data)
 
 
 def instrument_problems(doc: Document) -> list[P.Problem]:

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 
-NAMES = ("program", "case", "plan", "instrument", "response", "screening")
+NAMES = ("program", "case", "plan", "compact-plan", "instrument", "response", "screening")
 
 
 class UnknownSchema(KeyError):

@@ -1,33 +1,37 @@
-"""A quick yes/no schema check, so that valid documents skip the slow, located validation.
+"""Is this case valid? The one validator every path calls: quick yes, then located problems.
 
 Located problems come from jsonschema (`hembesok.io.problems`), which also explains every
-mistake; it takes about a millisecond for a case with visits and questionnaire answers.
-Most documents in a batch or a service are valid, so when the optional package
-`jsonschema-rs` is installed (`pip install 'hembesok[fast]'`) it answers first, in
-microseconds: a document it accepts is valid, and one it rejects goes through jsonschema
-for its problems as before. So the problems, and every plan, are the same with or without
-it; only the time differs (docs/decisions/0015-fast-validation.md).
+mistake; that takes about a millisecond for a case with visits and questionnaire
+answers. Most cases in a batch or a service are valid, so `jsonschema-rs` (installed
+with hembesok wherever it has wheels) answers first, in microseconds: a case it accepts
+is valid, and one it rejects goes through jsonschema for its problems. Without it the
+answers are the same, only slower (docs/decisions/0015-fast-validation.md). Then come
+the checks a schema cannot make: dates against each other and against the as-of date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from hembesok.io import loading as loader
+from hembesok.io import problems as P
 from hembesok.io import schemas as schema_store
+from hembesok.io.dates import InvalidDate, parse_date
 from hembesok.io.documents import Document
-from hembesok.io.loading import case_date_problems
-from hembesok.io.problems import Problem, sort_problems
+from hembesok.model.case import Case
 
 Check = Callable[[Any], bool]
 
 
 @cache
 def fast_check(name: str) -> Check | None:
-    """A quick validity test for a shipped schema, or None when jsonschema-rs is not installed."""
+    """A quick validity test for a shipped schema, or None when jsonschema-rs is not installed.
+
+    Built once per schema for the process (the shipped schemas never change), offline: no
+    reference is ever fetched.
+    """
     try:
         import jsonschema_rs
     except ImportError:
@@ -48,8 +52,90 @@ def surely_valid(name: str, data: Any) -> bool:
     return check is not None and check(data)
 
 
-def case_problems(doc: Document, as_of: dt.date | None = None) -> list[Problem]:
-    """`loader.case_problems`, with the slow schema pass skipped for a case the quick check accepts."""
-    if not doc.duplicate_keys and surely_valid("case", doc.data):
-        return sort_problems(case_date_problems(doc, doc.data, (), as_of))
-    return loader.case_problems(doc, as_of)
+def case_problems(
+    doc: Document, as_of: dt.date | None = None, base: tuple[str | int, ...] = ()
+) -> list[P.Problem]:
+    """Every problem of the case in `doc` (at `base` within it), values never quoted."""
+    data: Any = doc.data
+    for key in base:
+        data = data[key]
+    if not doc.duplicate_keys and surely_valid("case", data):
+        found: list[P.Problem] = []
+    else:
+        found = P.validate(doc, "case", redact=True, base=base)
+    if isinstance(data, Mapping):
+        found += case_date_problems(doc, data, base, as_of)
+    return P.sort_problems(found)
+
+
+def checked_case(
+    doc: Document, as_of: dt.date | None = None, base: tuple[str | int, ...] = ()
+) -> Case:
+    """The valid case in `doc` (at `base`), or InvalidDocument with every problem."""
+    found = case_problems(doc, as_of, base)
+    if found:
+        raise P.InvalidDocument(found)
+    data: Any = doc.data
+    for key in base:
+        data = data[key]
+    return Case.from_dict(data)
+
+
+def load_case(doc: Document, as_of: dt.date | None = None) -> Case:
+    """The valid case a document holds, or InvalidDocument with every problem."""
+    return checked_case(doc, as_of)
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return parse_date(value) if isinstance(value, str) else None
+    except InvalidDate:
+        return None
+
+
+def case_date_problems(
+    doc: Document, data: Mapping[str, Any], base: tuple[str | int, ...], as_of: dt.date | None
+) -> list[P.Problem]:
+    """Date checks a schema cannot make; parts the schema already rejected are skipped."""
+    out: list[P.Problem] = []
+    child = data.get("child")
+    birth = _day(child.get("birth_date")) if isinstance(child, Mapping) else None
+    if birth is None:
+        return out
+    if as_of is not None and birth > as_of:
+        out.append(
+            P.problem_at(
+                doc,
+                (*base, "child", "birth_date"),
+                "is after the as-of date: a plan needs a child born on or before it",
+            )
+        )
+    visits = data.get("visits_done")
+    for i, visit in enumerate(visits if isinstance(visits, list) else ()):
+        day = _day(visit.get("date")) if isinstance(visit, Mapping) else None
+        if day is None:
+            continue
+        if day < birth:
+            out.append(
+                P.problem_at(
+                    doc, (*base, "visits_done", i, "date"), "is before the child's birth date"
+                )
+            )
+        elif as_of is not None and day > as_of:
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*base, "visits_done", i, "date"),
+                    "is after the as-of date: a visit cannot be done in the future",
+                )
+            )
+    moved = _day(data.get("moved_in_on"))
+    if moved is not None and moved < birth:
+        out.append(
+            P.problem_at(
+                doc,
+                (*base, "moved_in_on"),
+                "is before the child's birth date; leave it out when the family lived there at the birth",
+            )
+        )
+    return out

@@ -217,6 +217,14 @@ class ProgramEvaluator:
         self._before, self._after = validity_reasons(program)
         self._dates: dict[dt.date, tuple[Dated, ...]] = {}
 
+    def prepared_reasons(self) -> list[Reason]:
+        """Every reason made once for this program (a writer may prepare their JSON too)."""
+        found = [r for table in self._part_reasons for r in table.values()]
+        if self._sites is not None:
+            found += [self._sites.missing, *self._sites.reasons.values()]
+        found += [r for r in (self._before, self._after) if r is not None]
+        return found
+
     # --- the decision ----------------------------------------------------------------
 
     def decide(

@@ -14,11 +14,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hembesok.api import UnknownProgram, case_from_document, check_programs, list_programs
+from hembesok.api import FORMATS, Pipeline, UnknownProgram, as_of_date, list_programs
 from hembesok.engine.engine import Engine
 from hembesok.io.documents import Document
 from hembesok.io.loading import load_responses
 from hembesok.io.problems import Problem
+from hembesok.render.compact import compact
 from hembesok.render.problem_details import INVALID_REQUEST, problem
 from hembesok.version import __version__
 
@@ -94,16 +95,18 @@ def _programs(call: Call) -> dict[str, Any]:
 def _plan(call: Call) -> dict[str, Any]:
     written = call.first("as_of")
     try:
-        as_of = dt.date.fromisoformat(written) if written is not None else call.today
-    except ValueError:
-        raise HttpProblem(400, "Invalid as_of", "as_of must be a date written YYYY-MM-DD") from None
+        as_of = as_of_date(written) if written is not None else call.today
+    except ValueError as exc:
+        raise HttpProblem(400, "Invalid as_of", str(exc)) from None
+    fmt = call.first("format") or "json"
+    if fmt not in FORMATS:
+        raise HttpProblem(400, "Unknown format", f"format must be one of {', '.join(FORMATS)}")
+    assert call.body is not None
     try:
-        chosen = check_programs(call.engine, call.query.get("program") or None)
+        plan = Pipeline(call.engine).plan(call.body, as_of, call.query.get("program") or None)
     except UnknownProgram as exc:
         raise HttpProblem(400, "Unknown program", str(exc)) from None
-    assert call.body is not None
-    case = case_from_document(call.body, as_of)
-    return call.engine.evaluate(case, as_of, chosen).to_json()
+    return compact(plan) if fmt == "compact" else plan.to_json()
 
 
 _PROGRAM_ROW = {
@@ -176,6 +179,13 @@ PLAN = Endpoint(
             "schema": {"type": "array", "items": {"type": "string"}},
             "style": "form",
             "explode": True,
+        },
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "description": "json: the full plan (schema plan); compact: the compact plan, without texts (schema compact-plan, `hembesok schema compact-plan`).",
+            "schema": {"type": "string", "enum": list(FORMATS), "default": "json"},
         },
     ),
     errors=(400, 422),
