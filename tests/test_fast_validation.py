@@ -18,7 +18,7 @@ from hembesok.io.documents import parse_json
 
 ENGINE = Engine.from_installed(env={})
 SLOW = schema_store.validator("case")
-QUICK = fast_validation.fast_check("case")
+QUICK = schema_store.fast_check("case")
 AS_OF = dt.date(2026, 5, 4)
 
 
@@ -125,6 +125,6 @@ CASES = [
 @pytest.mark.parametrize("text", CASES)
 def test_problems_are_the_same_with_and_without_the_quick_check(text, monkeypatch):
     quick = fast_validation.case_problems(parse_json(text, "c.json"), AS_OF)
-    monkeypatch.setattr(fast_validation, "fast_check", lambda name: None)
+    monkeypatch.setattr(schema_store, "fast_check", lambda name: None)
     without = fast_validation.case_problems(parse_json(text, "c.json"), AS_OF)
     assert quick == without

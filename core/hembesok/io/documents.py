@@ -21,8 +21,13 @@ import yaml
 JsonPath = tuple[str | int, ...]
 
 
-class _StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2-like scalars: no timestamps, only true/false."""
+# PyYAML's parser written in C (libyaml) when the wheel has it: about ten times quicker
+# than the pure-Python one, with the same nodes and marks. Both are safe loaders.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+
+class _StrictSafeLoader(_SafeBase):  # type: ignore[misc,valid-type]
+    """A safe loader with YAML 1.2-like scalars: no timestamps, only true/false."""
 
 
 _StrictSafeLoader.yaml_implicit_resolvers = {

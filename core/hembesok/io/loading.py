@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from hembesok.io import problems as P
+from hembesok.io.schemas import surely_valid
 from hembesok.io.documents import Document, DocumentError, Position, load_file, load_text
 from hembesok.language.program import Program
 from hembesok.model.instrument import Instrument
@@ -31,7 +32,10 @@ def _checked(
     doc: Document, schema_name: str, semantics: Callable[[Document], list[P.Problem]]
 ) -> list[P.Problem]:
     """Schema problems, then (only on a schema-valid document) the checks a schema cannot make."""
-    found = P.validate(doc, schema_name, redact=False)
+    if not doc.duplicate_keys and surely_valid(schema_name, doc.data):
+        found: list[P.Problem] = []
+    else:
+        found = P.validate(doc, schema_name, redact=False)
     if found or not isinstance(doc.data, Mapping):
         return found
     return P.sort_problems(found + semantics(doc))

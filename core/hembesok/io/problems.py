@@ -12,12 +12,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from hembesok.io import schemas
 from hembesok.io.documents import Document, DocumentError, JsonPath
+
+if TYPE_CHECKING:  # jsonschema is imported when a document first needs its problems
+    from jsonschema.exceptions import ValidationError
 
 _JSON_TYPES = {
     dict: "object",

@@ -1,7 +1,9 @@
 """The JSON Schemas shipped inside the wheel, read with importlib.resources.
 
 They are the contract with program authors, editors and journal vendors, so they
-are loaded from the package data exactly as `hembesok schema NAME` prints them.
+are loaded from the package data exactly as `hembesok schema NAME` prints them. The
+functions here are cached for the process: the shipped schemas never change, and there
+are seven of them.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.protocols import Validator
-from referencing import Registry, Resource
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # jsonschema is imported only when a document needs located problems
+    from jsonschema.protocols import Validator
+    from referencing import Registry
 
 NAMES = ("program", "case", "plan", "compact-plan", "instrument", "response", "screening")
 
@@ -41,14 +46,49 @@ def schema_id(name: str) -> str:
 
 @cache
 def registry() -> Registry:
+    from referencing import Registry, Resource
+
     resources_ = [(schema_id(n), Resource.from_contents(schema(n))) for n in NAMES]
     return Registry().with_resources(resources_)
 
 
 @cache
 def validator(name: str) -> Validator:
+    """jsonschema's validator: slow, but it explains every mistake (hembesok.io.problems)."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(
         schema(name),
         registry=registry(),
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
+
+
+Check = Callable[[Any], bool]
+
+
+@cache
+def fast_check(name: str) -> Check | None:
+    """A quick yes/no validity test of a shipped schema (jsonschema-rs), or None without it.
+
+    Built once per schema for the process (the shipped schemas never change), offline: no
+    reference is ever fetched. Its "no" is never reported as such: a document it rejects
+    gets jsonschema's located problems, so the answers do not depend on it
+    (docs/decisions/0015-fast-validation.md).
+    """
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    registry = jsonschema_rs.Registry([(schema_id(n), schema(n)) for n in NAMES])
+    validator = jsonschema_rs.Draft202012Validator(
+        schema(name), registry=registry, validate_formats=True, offline=True
+    )
+    check: Check = validator.is_valid
+    return check
+
+
+def surely_valid(name: str, data: Any) -> bool:
+    """True only when the quick check is installed and accepts `data`; False means "look closer"."""
+    check = fast_check(name)
+    return check is not None and check(data)

@@ -12,45 +12,14 @@ the checks a schema cannot make: dates against each other and against the as-of 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from functools import cache
+from collections.abc import Mapping
 from typing import Any
 
 from hembesok.io import problems as P
-from hembesok.io import schemas as schema_store
+from hembesok.io.schemas import surely_valid
 from hembesok.io.dates import InvalidDate, parse_date
 from hembesok.io.documents import Document
 from hembesok.model.case import Case
-
-Check = Callable[[Any], bool]
-
-
-@cache
-def fast_check(name: str) -> Check | None:
-    """A quick validity test for a shipped schema, or None when jsonschema-rs is not installed.
-
-    Built once per schema for the process (the shipped schemas never change), offline: no
-    reference is ever fetched.
-    """
-    try:
-        import jsonschema_rs
-    except ImportError:
-        return None
-    registry = jsonschema_rs.Registry(
-        [(schema_store.schema_id(n), schema_store.schema(n)) for n in schema_store.NAMES]
-    )
-    validator = jsonschema_rs.Draft202012Validator(
-        schema_store.schema(name), registry=registry, validate_formats=True, offline=True
-    )
-    check: Check = validator.is_valid
-    return check
-
-
-def surely_valid(name: str, data: Any) -> bool:
-    """True only when the quick check is installed and accepts `data`; False means "look closer"."""
-    check = fast_check(name)
-    return check is not None and check(data)
-
 
 def case_problems(
     doc: Document, as_of: dt.date | None = None, base: tuple[str | int, ...] = ()
