@@ -1,74 +1,422 @@
-"""Vaggeryd's rules written by hand in plain Python: the yardstick for the engine's speed.
+"""The rules of every bundled programme written by hand in plain Python: the yardstick for
+the engine's speed.
 
-The same answer as `plugins/vaggeryd/hembesok_vaggeryd/program.yaml` under the engine,
-decision, missing facts and the status of each visit, with none of the engine's
-generality: no plugins, no condition language, no reasons, no provenance. It reads a
-case as parsed JSON (already valid) and an as-of date. `tests/test_benchmarks.py` checks
-that it agrees with the engine on generated families; `run.py` times the two side by side.
+The same answers as the engine gives under the six bundled program files (barnsakert,
+goteborg, nassjo, rikshandboken, rinkeby, vaggeryd) and the two instruments (epds,
+barnsakert), with none of the engine's generality: no plugins, no condition language, no
+reasons, no traces, no provenance. Each programme's eligibility is a function below, its
+schedule and site list constants; visit statuses, replaced visits and questionnaire
+scores are worked out directly. A case is the parsed JSON (already schema-valid).
+
+- `decide(case, as_of)`: per programme id, (status, missing facts), as
+  `Engine.decide` gives them (`Decision.status`, `Decision.missing_facts`);
+- `plan(case, as_of)`: the compact plan, as
+  `hembesok.render.compact.compact(engine.evaluate(Case.from_dict(case), as_of))`.
+
+Only the programs' ids, versions and SHA-256 digests are read from their files, once,
+when this module is imported. `tests/test_benchmarks.py` checks that both functions
+agree with the engine on thousands of generated families and on every example of the
+program files; `library_vs_handwritten.py` times the two side by side.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
+from importlib import resources
 from typing import Any
 
-SITE_NAMES = frozenset({"vaggeryd", "vaggeryds kommun", "0665"})
-# (visit id, months, weeks of age; window before and after as (months, weeks))
-VISITS = (
-    ("newborn", 0, 2, (0, 1), (0, 1)),
-    ("two_months", 2, 0, (0, 2), (0, 2)),
-    ("eight_months", 8, 0, (1, 0), (1, 0)),
+from hembesok.io.documents import load_text
+from hembesok.model.definition import canonical_hash
+
+ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED = "eligible", "not_eligible", "undetermined"
+FLAGGED, NOT_FLAGGED, OPEN = "flagged", "not_flagged", "undetermined"
+COMPACT_SCHEMA = "urn:hembesok:schema:compact-plan:1"
+
+# --- the programs' files: id, version and the first 12 hex digits of their hash -----------
+
+PROGRAM_IDS = ("barnsakert", "goteborg", "nassjo", "rikshandboken", "rinkeby", "vaggeryd")
+
+
+def _read_program(pid: str) -> tuple[str, str]:
+    source = resources.files(f"hembesok_{pid}") / "program.yaml"
+    data = load_text(source.read_text(encoding="utf-8"), str(source)).data
+    assert data["id"] == pid, source
+    return data["version"], canonical_hash(data)[:12]
+
+
+HEADERS = {pid: _read_program(pid) for pid in PROGRAM_IDS}  # id -> (version, sha256 prefix)
+
+# --- strings and dates -------------------------------------------------------------------
+
+_normal: dict[str, str] = {}
+
+
+def normal(text: str) -> str:
+    """Names compare after NFC normalisation, stripping and case folding (remembered)."""
+    found = _normal.get(text)
+    if found is None:
+        found = unicodedata.normalize("NFC", text).strip().casefold()
+        if len(_normal) < 4096:
+            _normal[text] = found
+    return found
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_DAY = dt.timedelta(days=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months, clamped to the month's last day (31 January + 1 month = 28/29 Feb)."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last = _MONTH_DAYS[month0]
+    if month0 == 1 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        last = 29
+    return dt.date(year, month0 + 1, min(day.day, last))
+
+
+# --- sites: normalised name -> the day the site starts (PLANNED: it has not) ------------
+
+PLANNED = dt.date.max  # a planned site covers nobody: it starts on no date
+
+
+def _site_table(*sites: tuple[tuple[str, ...], dt.date | None]) -> dict[str, dt.date | None]:
+    table: dict[str, dt.date | None] = {}
+    for names, start in sites:
+        for name in names:
+            table.setdefault(normal(name), start)
+    return table
+
+
+# fmt: off
+# BarnSäkert: by municipality, from each site's start on, whatever the child's age.
+BARNSAKERT_SITES = _site_table(
+    (("sundsvall", "Sundsvall", "Sundsvalls kommun", "2281"), dt.date(2022, 1, 1)),
+    (("timra", "Timrå", "Timrå kommun", "Timra", "2262"), dt.date(2023, 3, 1)),
+    (("harnosand", "Härnösand", "Härnösands kommun", "Harnosand", "2280"), PLANNED),
+    (("kramfors", "Kramfors", "Kramfors kommun", "2282"), PLANNED),
+    (("solleftea", "Sollefteå", "Sollefteå kommun", "Solleftea", "2283"), PLANNED),
+    (("ange", "Ånge", "Ånge kommun", "Ange", "2260"), PLANNED),
+    (("ornskoldsvik", "Örnsköldsvik", "Örnsköldsviks kommun", "Ornskoldsvik", "2284"), PLANNED),
 )
-_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# Göteborg: by listed BVC, for children born on or after the BVC's start.
+GOTEBORG_SITES = _site_table(
+    (("opaltorget", "Närhälsan Opaltorget BVC", "Opaltorget BVC", "Opaltorget",
+      "BVC Opaltorget", "Närhälsan Opaltorget"), dt.date(2018, 11, 1)),
+    (("hjallbo", "Närhälsan Hjällbo BVC", "Hjällbo BVC", "Hjällbo", "BVC Hjällbo",
+      "Närhälsan Hjällbo"), dt.date(2019, 1, 1)),
+    (("lovgardet", "Närhälsan Lövgärdet BVC", "Lövgärdet BVC", "Lövgärdet", "BVC Lövgärdet",
+      "Närhälsan Lövgärdet"), dt.date(2019, 1, 1)),
+    (("gardsten", "Gårdsten BVC", "Gårdsten", "BVC Gårdsten"), dt.date(2019, 1, 1)),
+    (("angered", "Närhälsan Angered BVC", "Angered BVC", "BVC Angered", "Närhälsan Angered"),
+     dt.date(2019, 1, 1)),
+    (("biskopsgarden", "Närhälsan Biskopsgården BVC", "Biskopsgården BVC", "Biskopsgården",
+      "BVC Biskopsgården", "Närhälsan Biskopsgården"), dt.date(2019, 1, 1)),
+    (("friskvaderstorget", "Nötkärnan Friskväderstorget BVC", "Friskväderstorget BVC",
+      "Friskväderstorget", "BVC Friskväderstorget", "Nötkärnan Friskväderstorget"),
+     dt.date(2019, 1, 1)),
+    (("ostra_goteborg", "Östra Göteborg (planerad)", "Östra Göteborg"), PLANNED),
+)
+GOTEBORG_AREAS = frozenset(
+    normal(a) for a in ("Västra Göteborg", "Västra Hisingen", "Angered", "Östra Göteborg")
+)
+NASSJO_SITES = frozenset(normal(n) for n in ("nassjo", "Nässjö", "Nässjö kommun", "0682"))
+NASSJO_VALID_FROM = dt.date(2020, 9, 1)
+# Rinkeby: by listed BVC, for children born on or after the BVC's start.
+RINKEBY_SITES = _site_table(
+    (("rinkeby_bvc", "Rinkeby BVC", "BVC Rinkeby", "Rinkeby barnavårdscentral",
+      "Barnavårdscentralen Rinkeby", "Rinkeby"), dt.date(2013, 9, 1)),
+    (("ragsved_bvc", "Rågsved BVC", "BVC Rågsved", "Rågsveds BVC", "Ragsved BVC", "Rågsved"),
+     dt.date(2018, 9, 1)),
+    (("skarholmen_bvc", "Skärholmen BVC", "BVC Skärholmen", "Skärholmens BVC",
+      "Skarholmen BVC", "Skärholmen"), dt.date(2018, 9, 1)),
+    (("hasselby_bvc", "Hässelby BVC", "BVC Hässelby", "Hässelby barnavårdscentral",
+      "Hasselby BVC", "Hässelby"), dt.date(2018, 9, 1)),
+    (("fittja_bvc", "Fittja BVC", "BVC Fittja", "Fittja barnavårdscentral", "Fittja"),
+     dt.date(2018, 9, 1)),
+    (("rissne_hallonbergen_bvc", "Rissne-Hallonbergen BVC", "BVC Rissne-Hallonbergen",
+      "Rissne/Hallonbergen BVC", "Rissne-Hallonbergen"), dt.date(2018, 9, 1)),
+    (("flemingsberg_bvc", "Flemingsberg BVC", "BVC Flemingsberg",
+      "Flemingsberg barnavårdscentral", "Flemingsberg"), dt.date(2018, 9, 1)),
+    (("kista_husby_bvc", "Kista-Husby BVC", "BVC Kista-Husby", "Kista/Husby BVC",
+      "Kista-Husby"), dt.date(2018, 9, 1)),
+)
+VAGGERYD_SITES = frozenset(normal(n) for n in ("vaggeryd", "Vaggeryd", "Vaggeryds kommun", "0665"))
+# fmt: on
+
+# --- eligibility, one function per programme: (status, missing facts) --------------------
+# A fact the case leaves out makes a rule undetermined (None below), never false. The
+# missing facts are named site fact first, then in the order the rules read them.
 
 
-def _add(day: dt.date, months: int, weeks: int, sign: int = 1) -> dt.date:
-    """Months first (clamped to the month's end), then weeks, as the date contract says."""
-    index = day.year * 12 + day.month - 1 + sign * months
-    year, month0 = divmod(index, 12)
-    last = (
-        29
-        if month0 == 1 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-        else _DAYS[month0]
-    )
-    return dt.date(year, month0 + 1, min(day.day, last)) + dt.timedelta(days=sign * 7 * weeks)
-
-
-def _either_parent(first: dict[str, Any]) -> bool | None:
-    """first_child.either_parent as sent, or as it follows from the other first-child facts."""
-    value = first.get("either_parent")
-    if value is None and (
+def either_parent(first: dict[str, Any] | None) -> bool | None:
+    """first_child.either_parent as sent, or as it follows from both_parents/birthing_parent."""
+    if not first:
+        return None
+    either = first.get("either_parent")
+    if either is None and (
         first.get("both_parents") is True or first.get("birthing_parent") is True
     ):
         return True
-    return value if isinstance(value, bool) else None
+    return either
 
 
-def vaggeryd(case: dict[str, Any], as_of: dt.date) -> tuple[str, tuple[str, ...], dict[str, str]]:
-    """(decision, missing facts, visit id -> status) for Vaggeryd's programme."""
+def barnsakert(case: dict[str, Any], as_of: dt.date) -> tuple[str, tuple[str, ...], dt.date | None]:
+    """Every family in a municipality whose site has started by `as_of`; and that start."""
     municipality = case.get("municipality")
     if municipality is None:
+        return UNDETERMINED, ("municipality",), None
+    start = BARNSAKERT_SITES.get(normal(municipality))
+    if start is None or as_of < start:
+        return NOT_ELIGIBLE, (), None
+    return ELIGIBLE, (), start
+
+
+def goteborg(
+    case: dict[str, Any], birth: dt.date, either: bool | None
+) -> tuple[str, tuple[str, ...]]:
+    """Listed at a BVC that had started when the child was born; first child of at least one
+    parent, or the first born in Sweden; living in a prioritised area."""
+    bvc = case.get("listed_bvc")
+    if bvc is None:
         site = None
     else:
-        site = unicodedata.normalize("NFC", municipality).strip().casefold() in SITE_NAMES
-    first = _either_parent(case.get("first_child") or {})
-    if site is False or first is False:
-        return "not_eligible", (), {}
-    missing = (("municipality",) if site is None else ()) + (
-        ("first_child.either_parent",) if first is None else ()
-    )
-    decision = "undetermined" if missing else "eligible"
+        start = GOTEBORG_SITES.get(normal(bvc))
+        site = start is not None and birth >= start
+    first = case.get("first_child")
+    born_in_sweden = first.get("born_in_sweden") if first else None
+    if either is True or born_in_sweden is True:
+        first_child: bool | None = True
+    elif either is None or born_in_sweden is None:
+        first_child = None
+    else:
+        first_child = False
+    area = case.get("area")
+    in_area = None if area is None else normal(area) in GOTEBORG_AREAS
+    if site is False or first_child is False or in_area is False:
+        return NOT_ELIGIBLE, ()
+    if site and first_child and in_area:
+        return ELIGIBLE, ()
+    missing = []
+    if site is None:
+        missing.append("listed_bvc")
+    if first_child is None:
+        if either is None:
+            missing.append("first_child.either_parent")
+        if born_in_sweden is None:
+            missing.append("first_child.born_in_sweden")
+    if in_area is None:
+        missing.append("area")
+    return UNDETERMINED, tuple(missing)
+
+
+def nassjo(case: dict[str, Any], birth: dt.date) -> tuple[str, tuple[str, ...]]:
+    """Living in Nässjö, born on or after 2020-09-01; first child in the municipality, or an
+    identified need of more support."""
+    municipality = case.get("municipality")
+    site = None if municipality is None else normal(municipality) in NASSJO_SITES
+    first = case.get("first_child")
+    in_municipality = first.get("in_municipality") if first else None
+    support = case.get("needs_support")
+    if in_municipality is True or support is True:
+        rule: bool | None = True
+    elif in_municipality is None or support is None:
+        rule = None
+    else:
+        rule = False
+    if site is False or rule is False or birth < NASSJO_VALID_FROM:
+        return NOT_ELIGIBLE, ()
+    if site and rule:
+        return ELIGIBLE, ()
+    missing = []
+    if site is None:
+        missing.append("municipality")
+    if rule is None:
+        if in_municipality is None:
+            missing.append("first_child.in_municipality")
+        if support is None:
+            missing.append("needs_support")
+    return UNDETERMINED, tuple(missing)
+
+
+def rinkeby(
+    case: dict[str, Any], birth: dt.date, either: bool | None
+) -> tuple[str, tuple[str, ...]]:
+    """Listed at a BVC that had started when the child was born; first child of at least one
+    parent."""
+    bvc = case.get("listed_bvc")
+    if bvc is None:
+        site = None
+    else:
+        start = RINKEBY_SITES.get(normal(bvc))
+        site = start is not None and birth >= start
+    if site is False or either is False:
+        return NOT_ELIGIBLE, ()
+    if site and either:
+        return ELIGIBLE, ()
+    missing = ("listed_bvc",) if site is None else ()
+    if either is None:
+        missing += ("first_child.either_parent",)
+    return UNDETERMINED, missing
+
+
+def vaggeryd(case: dict[str, Any], either: bool | None) -> tuple[str, tuple[str, ...]]:
+    """Living in Vaggeryd; first child of at least one parent."""
+    municipality = case.get("municipality")
+    site = None if municipality is None else normal(municipality) in VAGGERYD_SITES
+    if site is False or either is False:
+        return NOT_ELIGIBLE, ()
+    if site and either:
+        return ELIGIBLE, ()
+    missing = ("municipality",) if site is None else ()
+    if either is None:
+        missing += ("first_child.either_parent",)
+    return UNDETERMINED, missing
+
+
+def decide(case: dict[str, Any], as_of: dt.date) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Per programme id: (eligible | not_eligible | undetermined, the facts missing)."""
     birth = dt.date.fromisoformat(case["child"]["birth_date"])
-    moved = case.get("moved_in_on")
-    enrolment = max(birth, dt.date.fromisoformat(moved)) if moved else birth
-    declined = "vaggeryd" in case.get("declined", ())
-    done = {v["visit"] for v in case.get("visits_done", ()) if v["program"] == "vaggeryd"}
-    statuses = {}
-    for visit_id, months, weeks, before, after in VISITS:
-        target = _add(birth, months, weeks)
-        start, end = _add(target, *before, sign=-1), _add(target, *after)
-        if visit_id in done:
+    either = either_parent(case.get("first_child"))
+    status, missing, _ = barnsakert(case, as_of)
+    return {
+        "barnsakert": (status, missing),
+        "goteborg": goteborg(case, birth, either),
+        "nassjo": nassjo(case, birth),
+        "rikshandboken": (ELIGIBLE, ()),  # every child
+        "rinkeby": rinkeby(case, birth, either),
+        "vaggeryd": vaggeryd(case, either),
+    }
+
+
+# --- schedules: (visit id, age (months, days), window before and after (months, days)) ---
+
+_1W = (0, 7)
+_2W = (0, 14)
+_1M = (1, 0)
+_3M = (3, 0)
+_NONE = (0, 0)
+_6M = (6, 0)
+RIKSHANDBOKEN_VISITS = (
+    ("home_newborn", (0, 14), _1W, _1W),
+    ("bvc_4_weeks", (0, 28), _1W, _1W),
+    ("bvc_6_8_weeks", (0, 49), _1W, _1W),
+    ("bvc_3_5_months", (4, 0), _1M, _1M),
+    ("bvc_6_months", (6, 0), _1M, _1M),
+    ("home_8_months", (8, 0), _1M, _1M),
+    ("bvc_10_months", (10, 0), _1M, _1M),
+    ("bvc_12_months", (12, 0), _1M, _1M),
+    ("bvc_18_months", (18, 0), _1M, _1M),
+    ("bvc_2_5_years", (30, 0), _NONE, _6M),
+    ("bvc_4_years", (48, 0), _3M, _3M),
+    ("bvc_5_years", (60, 0), _3M, _3M),
+)
+# BarnSäkert's occasions are ordinary national visits: a record of either counts (same_as).
+BARNSAKERT_VISITS = (
+    ("six_eight_weeks", (0, 49), _1W, _1W),
+    ("four_months", (4, 0), _1M, _1M),
+    ("ten_months", (10, 0), _1M, _1M),
+    ("eighteen_months", (18, 0), _1M, _1M),
+    ("two_and_a_half_years", (30, 0), _NONE, _6M),
+    ("four_years", (48, 0), _3M, _3M),
+)
+BARNSAKERT_SAME_AS = {
+    "six_eight_weeks": "bvc_6_8_weeks",
+    "four_months": "bvc_3_5_months",
+    "ten_months": "bvc_10_months",
+    "eighteen_months": "bvc_18_months",
+    "two_and_a_half_years": "bvc_2_5_years",
+    "four_years": "bvc_4_years",
+}
+GOTEBORG_VISITS = RINKEBY_VISITS = (
+    ("newborn", (0, 14), _1W, _1W),
+    ("two_months", (2, 0), _2W, _2W),
+    ("four_months", (4, 0), _2W, _2W),
+    ("eight_months", (8, 0), _1M, _1M),
+    ("twelve_months", (12, 0), _1M, _1M),
+    ("fifteen_months", (15, 0), _1M, _1M),
+)
+NASSJO_VISITS = (
+    ("newborn", (0, 14), _1W, _1W),
+    ("four_months", (4, 0), _2W, _2W),
+    ("eight_months", (8, 0), _1M, _1M),
+    ("fifteen_months", (15, 0), _1M, _1M),
+)
+VAGGERYD_VISITS = (
+    ("newborn", (0, 14), _1W, _1W),
+    ("two_months", (2, 0), _2W, _2W),
+    ("eight_months", (8, 0), _1M, _1M),
+)
+SCHEDULES = {
+    "barnsakert": BARNSAKERT_VISITS,
+    "goteborg": GOTEBORG_VISITS,
+    "nassjo": NASSJO_VISITS,
+    "rikshandboken": RIKSHANDBOKEN_VISITS,
+    "rinkeby": RINKEBY_VISITS,
+    "vaggeryd": VAGGERYD_VISITS,
+}
+# The local programmes take over the national newborn and 8-month home visits when the
+# family is offered them (eligible, not declined). Where several are, the engine keeps the
+# one it plans last (in the order of PROGRAM_IDS), so the first offered one here names it.
+LOCAL_REPLACING = ("vaggeryd", "rinkeby", "nassjo", "goteborg")
+REPLACED = {"home_newborn": "newborn", "home_8_months": "eight_months"}
+
+#: A visit's dates for one birth date: (id, target, window start, window end, and the
+#: three as ISO text).
+Dated = tuple[str, dt.date, dt.date, dt.date, str, str, str]
+_dates: dict[str, tuple[dt.date, dict[str, tuple[Dated, ...]]]] = {}
+
+
+def visit_dates(birth_iso: str) -> tuple[dt.date, dict[str, tuple[Dated, ...]]]:
+    """The birth date and every programme's visit dates for it, remembered per birth date:
+    months first (clamped), then days; the window from the target, both ends inclusive."""
+    found = _dates.get(birth_iso)
+    if found is None:
+        birth = dt.date.fromisoformat(birth_iso)
+        by_program = {}
+        for pid, schedule in SCHEDULES.items():
+            rows = []
+            for vid, (months, days), (bm, bd), (am, ad) in schedule:
+                target = add_months(birth, months) + days * _DAY
+                start = add_months(target, -bm) - bd * _DAY
+                end = add_months(target, am) + ad * _DAY
+                rows.append(
+                    (
+                        vid,
+                        target,
+                        start,
+                        end,
+                        target.isoformat(),
+                        start.isoformat(),
+                        end.isoformat(),
+                    )
+                )
+            by_program[pid] = tuple(rows)
+        if len(_dates) >= 8192:
+            _dates.clear()
+        found = _dates[birth_iso] = (birth, by_program)
+    return found
+
+
+def plan_visits(
+    pid: str,
+    rows: tuple[Dated, ...],
+    done: dict[tuple[str, str], str],
+    declined: bool,
+    enrolment: dt.date,
+    as_of: dt.date,
+) -> list[dict[str, Any]]:
+    """Each visit's dates and status on `as_of` (done, declined, not offered, upcoming, due,
+    overdue, missed: the first that applies)."""
+    out = []
+    for vid, target, start, end, target_iso, start_iso, end_iso in rows:
+        done_on = None
+        if done:
+            done_on = done.get((pid, vid))
+            if done_on is None and pid == "barnsakert":
+                done_on = done.get(("rikshandboken", BARNSAKERT_SAME_AS[vid]))
+        if done_on is not None:
             status = "done"
         elif declined:
             status = "declined"
@@ -82,5 +430,225 @@ def vaggeryd(case: dict[str, Any], as_of: dt.date) -> tuple[str, tuple[str, ...]
             status = "overdue"
         else:
             status = "missed"
-        statuses[visit_id] = status
-    return decision, missing, statuses
+        visit = {"id": vid, "target": target_iso, "window": [start_iso, end_iso], "status": status}
+        if done_on is not None:
+            visit["done_on"] = done_on
+        out.append(visit)
+    return out
+
+
+# --- questionnaires ----------------------------------------------------------------------
+
+Scores = tuple[tuple[str, str], ...]  # (domain id, flagged | not_flagged | undetermined)
+# EPDS: option value -> score; items 3 and 5-10 are reverse-keyed.
+_FORWARD = {0: 0, 1: 1, 2: 2, 3: 3}
+_REVERSE = {0: 3, 1: 2, 2: 1, 3: 0}
+EPDS_SCORES = tuple((f"epds_{n}", _FORWARD if n in (1, 2, 4) else _REVERSE) for n in range(1, 11))
+EPDS_THRESHOLD = {"sv": 12, "en": 13, "ar": 10, "fr": 11}  # the Swedish 12 otherwise
+BARNSAKERT_DOMAINS = (
+    ("child_safety", ("smoke_detector", "hazards_in_reach", "car_seat")),
+    ("economic_worries", ("money_worry", "bills_late")),
+    ("low_mood", ("feeling_down", "lost_joy", "hard_to_cope")),
+    ("parental_stress", ("more_than_i_can_manage", "child_hard_to_handle", "no_relief")),
+    ("need_for_help", ("wants_help", "no_one_to_turn_to")),
+    ("violence", ("partner_threat_push_hit", "afraid_of_someone", "child_saw_violence")),
+    ("alcohol", ("drinking_too_much", "others_worry_drinking")),
+)
+
+
+def score_epds(response: dict[str, Any]) -> Scores:
+    """Depression: the total against the language's cut-off (a total below it with an
+    unanswered item is undetermined); self-harm: item 10 from its second-worst option on."""
+    answers = response["answers"]
+    total = 0
+    unanswered = False
+    for item, scores in EPDS_SCORES:
+        answer = answers.get(item)
+        if answer is None:
+            unanswered = True
+        else:
+            total += scores[answer]
+    if total >= EPDS_THRESHOLD.get(response.get("language", "sv"), 12):
+        depression = FLAGGED
+    else:
+        depression = OPEN if unanswered else NOT_FLAGGED
+    last = answers.get("epds_10")
+    if last is None:
+        self_harm = OPEN
+    elif _REVERSE[last] >= 1:  # item 10 is positive from score 1
+        self_harm = FLAGGED
+    else:
+        self_harm = NOT_FLAGGED
+    return (("depression", depression), ("self_harm", self_harm))
+
+
+def score_barnsakert(response: dict[str, Any]) -> Scores:
+    """Each domain flagged by any "yes"; else undetermined if an item is unanswered."""
+    answers = response["answers"]
+    out = []
+    for domain, items in BARNSAKERT_DOMAINS:
+        status = NOT_FLAGGED
+        for item in items:
+            answer = answers.get(item)
+            if answer == "yes":
+                status = FLAGGED
+                break
+            if answer is None:
+                status = OPEN
+        out.append((domain, status))
+    return tuple(out)
+
+
+def _change(was: str, now: str) -> str:
+    if was == OPEN or now == OPEN:
+        return "no_comparison"
+    if now == FLAGGED:
+        return "persisting" if was == FLAGGED else "new"
+    return "resolved" if was == FLAGGED else "not_flagged"
+
+
+def screenings(
+    instrument: str,
+    scorer: Callable[[dict[str, Any]], Scores],
+    occasions: tuple[str, ...],
+    visits: list[dict[str, Any]],
+    responses: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The questionnaire at each of its visits: done when a response names the visit (or,
+    naming none, is dated in its window), else the visit's status; each response's domains
+    compared with the same respondent's latest earlier response."""
+    # ISO dates sort and compare as text; sorted() is stable, so ties keep the case's order.
+    given = sorted((r for r in responses if r["instrument"] == instrument), key=_date)
+    scored: dict[int, Scores] = {}
+
+    def score(index: int) -> Scores:
+        found = scored.get(index)
+        if found is None:
+            found = scored[index] = scorer(given[index])
+        return found
+
+    by_id = {visit["id"]: visit for visit in visits}
+    out = []
+    for vid in occasions:
+        visit = by_id[vid]
+        start, end = visit["window"]
+        results = []
+        for index, response in enumerate(given):
+            occasion = response.get("occasion")
+            if occasion is None:
+                if not start <= response["date"] <= end:
+                    continue
+            elif occasion != vid:
+                continue
+            date, respondent = response["date"], response.get("respondent")
+            previous = None
+            for earlier in range(index):
+                other = given[earlier]
+                if other["date"] >= date:
+                    break
+                if other.get("respondent") == respondent and (
+                    previous is None or other["date"] > given[previous]["date"]
+                ):
+                    previous = earlier
+            result: dict[str, Any] = {"date": date}
+            if respondent is not None:
+                result["respondent"] = respondent
+            flagged, undetermined, resolved = {}, [], []
+            before = score(previous) if previous is not None else None
+            for position, (domain, now) in enumerate(score(index)):
+                change = "first" if before is None else _change(before[position][1], now)
+                if now == FLAGGED:
+                    flagged[domain] = change
+                elif now == OPEN:
+                    undetermined.append(domain)
+                if change == "resolved":
+                    resolved.append(domain)
+            if flagged:
+                result["flagged"] = flagged
+            if undetermined:
+                result["undetermined"] = undetermined
+            if resolved:
+                result["resolved"] = resolved
+            results.append(result)
+        out.append(
+            {
+                "instrument": instrument,
+                "visit": vid,
+                "status": "done" if results else visit["status"],
+                "results": results,
+            }
+        )
+    return out
+
+
+def _date(response: dict[str, Any]) -> str:
+    return response["date"]
+
+
+EPDS_AT = ("bvc_6_8_weeks",)
+BARNSAKERT_AT = tuple(v[0] for v in BARNSAKERT_VISITS)
+
+# --- the plan --------------------------------------------------------------------------
+
+
+def plan(case: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+    """The compact plan: per programme its decision, visits with dates and statuses, and
+    the questionnaires' occasions with their flags."""
+    birth, dated = visit_dates(case["child"]["birth_date"])
+    either = either_parent(case.get("first_child"))
+    b_status, b_missing, b_start = barnsakert(case, as_of)
+    decisions = (
+        ("barnsakert", b_status, b_missing),
+        ("goteborg", *goteborg(case, birth, either)),
+        ("nassjo", *nassjo(case, birth)),
+        ("rikshandboken", ELIGIBLE, ()),
+        ("rinkeby", *rinkeby(case, birth, either)),
+        ("vaggeryd", *vaggeryd(case, either)),
+    )
+    declined = case.get("declined") or ()
+    moved = case.get("moved_in_on")
+    enrolment = birth
+    if moved is not None:
+        enrolment = max(birth, dt.date.fromisoformat(moved))
+    visits_done = case.get("visits_done")
+    done = {(v["program"], v["visit"]): v["date"] for v in visits_done} if visits_done else {}
+    responses = case.get("responses") or ()
+    offered = {pid for pid, status, _ in decisions if status == ELIGIBLE} - set(declined)
+    replacer = next((pid for pid in LOCAL_REPLACING if pid in offered), None)
+
+    programs = []
+    for pid, status, missing in decisions:
+        version, sha = HEADERS[pid]
+        out: dict[str, Any] = {"id": pid, "version": version, "sha256": sha, "status": status}
+        if status == UNDETERMINED:
+            out["missing_facts"] = list(missing)
+        is_declined = pid in declined
+        if is_declined:
+            out["declined"] = True
+        if status != NOT_ELIGIBLE:
+            start = enrolment
+            if pid == "barnsakert" and b_start is not None and b_start > start:
+                start = b_start  # the site applies by visit date: visits from its start
+            visits = plan_visits(pid, dated[pid], done, is_declined, start, as_of)
+            out["visits"] = visits
+            if pid == "rikshandboken":
+                # The occasion shows its visit's own status, before any replacement.
+                occasions = screenings("epds", score_epds, EPDS_AT, visits, responses)
+                if replacer is not None:
+                    for visit in visits:
+                        by = REPLACED.get(visit["id"])
+                        if by is not None and visit["status"] != "done":
+                            visit["status"] = "replaced"
+                            visit["replaced_by"] = {"program": replacer, "visit": by}
+                out["screenings"] = occasions
+            elif pid == "barnsakert":
+                out["screenings"] = screenings(
+                    "barnsakert", score_barnsakert, BARNSAKERT_AT, visits, responses
+                )
+        programs.append(out)
+    result: dict[str, Any] = {"$schema": COMPACT_SCHEMA, "as_of": as_of.isoformat()}
+    case_ref = case.get("case_ref")
+    if case_ref is not None:
+        result["case_ref"] = case_ref
+    result["programs"] = programs
+    return result

@@ -2,8 +2,9 @@
 
     python benchmarks/run.py [--sizes 100000 1000000] [--workers 1 2] [--library-cases 50000]
 
-1. The library beside hand-written rules, in this process on the same cases: Vaggeryd's
-   rules through `Engine.evaluate` and through `handwritten.vaggeryd`, and the ratio.
+1. The library beside hand-written rules, in this process on the same cases: every bundled
+   programme's decisions, and decisions with visits and screening flags, through the engine
+   and through `handwritten.py` (see `library_vs_handwritten.py`), and the ratios.
 2. `hembesok batch` as a separate process for each size and number of workers: wall time,
    cases per second, and the peak resident memory of the batch (its largest process, from
    the rusage `os.wait4` reports). Each input has a few hundred corrupted records, and the
@@ -31,11 +32,10 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-import handwritten  # noqa: E402
+import library_vs_handwritten as side_by_side  # noqa: E402
 
 from hembesok import __version__, check_case  # noqa: E402
 from hembesok.engine.engine import Engine  # noqa: E402
-from hembesok.model.case import Case  # noqa: E402
 
 AS_OF = dt.date(2026, 5, 4)
 SUMMARY = re.compile(r"(\d+) records in, (\d+) plans out, (\d+) errors")
@@ -65,8 +65,10 @@ def generate(path: Path, count: int, corrupt: int) -> list[int]:
     return [int(n) for n in listing.read_text().split()]
 
 
-def library_vs_handwritten(path: Path, count: int) -> dict[str, float]:
-    engine = Engine.from_installed()
+def library_vs_handwritten(path: Path, count: int) -> tuple[int, list[str]]:
+    """The first `count` valid cases of `path` through the library and the hand-written
+    rules (best of three, alternating): the number of cases and the table's lines."""
+    engine = Engine.from_installed(env={})
     cases = []
     with path.open(encoding="utf-8") as lines:
         for line in lines:
@@ -76,34 +78,12 @@ def library_vs_handwritten(path: Path, count: int) -> dict[str, float]:
                 continue
             if check_case(data, AS_OF):  # a corrupted record
                 continue
-            cases.append((data, Case.from_dict(data)))
+            cases.append(data)
             if len(cases) >= count:
                 break
-
-    def best_of(run):  # the fastest of three runs, the usual guard against a noisy machine
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    library = best_of(lambda: [engine.evaluate(c, AS_OF, ["vaggeryd"]) for _, c in cases])
-    library_from_json = best_of(
-        lambda: [engine.evaluate(Case.from_dict(d), AS_OF, ["vaggeryd"]) for d, _ in cases]
-    )
-    by_hand = best_of(lambda: [handwritten.vaggeryd(d, AS_OF) for d, _ in cases])
-    every_program = best_of(lambda: [engine.evaluate(c, AS_OF) for _, c in cases])
-    n = len(cases)
-    return {
-        "cases": n,
-        "library_per_s": n / library,
-        "library_from_json_per_s": n / library_from_json,
-        "handwritten_per_s": n / by_hand,
-        "ratio": by_hand / library,
-        "ratio_from_json": by_hand / library_from_json,
-        "every_program_per_s": n / every_program,
-    }
+    side_by_side.check_agreement(engine, cases[:1000], AS_OF)
+    times = side_by_side.compare(engine, cases, AS_OF)
+    return len(cases), side_by_side.table(times, len(cases))
 
 
 def batch(path: Path, workers: int, output: str = os.devnull) -> dict[str, float]:
@@ -206,18 +186,9 @@ def main() -> None:
                 )
         print("\noutput check, " + verify_output(*inputs[min(inputs)]), flush=True)
 
-        lib = library_vs_handwritten(inputs[min(inputs)][0], args.library_cases)
-        print(f"\nlibrary vs hand-written, Vaggeryd only, {lib['cases']} cases, one process:")
-        print(f"  Engine.evaluate (Case built)      {lib['library_per_s']:>10,.0f} cases/s")
-        print(
-            f"  Case.from_dict + Engine.evaluate  {lib['library_from_json_per_s']:>10,.0f} cases/s"
-        )
-        print(f"  hand-written                      {lib['handwritten_per_s']:>10,.0f} cases/s")
-        print(
-            f"  library / hand-written speed      {lib['ratio']:.2f} "
-            f"({lib['ratio_from_json']:.2f} counting Case.from_dict)"
-        )
-        print(f"  Engine.evaluate, all programs     {lib['every_program_per_s']:>10,.0f} cases/s")
+        count, lines = library_vs_handwritten(inputs[min(inputs)][0], args.library_cases)
+        print(f"\nlibrary vs hand-written, every bundled programme, {count} cases, one process:")
+        print("\n".join(lines))
 
 
 if __name__ == "__main__":
