@@ -88,6 +88,7 @@ class Pipeline:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.writer = PlanWriter()
+        self._dates: dict[dt.date, str] = {}  # dates written as text, for compact plans
 
     def read(
         self,
@@ -129,7 +130,7 @@ class Pipeline:
         if fmt == "json":
             return self.writer.plan(plan)
         if fmt == "compact":
-            return dumps(compact_plan(plan))
+            return dumps(compact_plan(plan, self._dates))
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
 
 

@@ -15,22 +15,20 @@ or falls back to. Building an engine from installed plugins is hembesok.engine.e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pluggy
 
 from hembesok.engine.occasions import screening_occasions
 from hembesok.engine.timeline import apply_replacements, merge
-from hembesok.language.conditions import Trace
 from hembesok.language.program import Program
-from hembesok.language.scoring import score
+from hembesok.language.scoring import Scorer
 from hembesok.model import ages
 from hembesok.model.case import Case
 from hembesok.model.instrument import Instrument
 from hembesok.model.plan import NOT_ELIGIBLE, Decision, Plan, PlannedVisit, ProgramPlan
 from hembesok.model.screening import Response, ScreeningResult
-from hembesok.plugins.declarative import implied_first_child_facts
 from hembesok.plugins.manager import BUILTIN_NAME, LoadedPlugins
 from hembesok.version import __version__
 
@@ -39,6 +37,8 @@ from hembesok.version import __version__
 ANSWERS_FOR_ATTRIBUTE = "HEMBESOK_ANSWERS_FOR"
 ALL = None  # every program: a plugin that does not say which it answers for
 
+#: Dates (visits done) an evaluator keeps read, as text to date: about 27 years of days.
+DAYS_REMEMBERED = 10_000
 _AGE_FACTS = frozenset({"child.age_days", "child.age_months"})
 _FIRST_CHILD_FACTS = frozenset(
     {"first_child.either_parent", "first_child.both_parents", "first_child.birthing_parent"}
@@ -63,6 +63,8 @@ class Evaluator:
         #: with its trace: the reference the compiled path is tested against.
         self.interpret = interpret
         self._prepared: _Dispatch | None = None
+        self._scorers: dict[str, Scorer] = {}
+        self._days: dict[str, dt.date] = {}
 
     # --- what is dispatched ----------------------------------------------------------
 
@@ -97,9 +99,11 @@ class Evaluator:
             case = case.with_facts(derived)
         else:
             derived = builtin_facts(data, birth, as_of, d.needs_ages, d.needs_first_child)
-        done = done_visits(data)
+        done = done_visits(data, self._days)
         declined_ids = data.get("declined") or ()
         moved = case.moved_in_on
+        facts = CaseFacts(case, derived, as_of)
+        score = self.screen if d.screening else self._score
         by_hooks = d.eligibility or d.schedule
         plans = []
         for program in chosen:
@@ -115,9 +119,9 @@ class Evaluator:
                     birth,
                     as_of,
                     derived,
-                    moved_in_on=moved,
-                    declined=pid in declined_ids,
-                    explain=_explainer(program, case, derived, as_of),
+                    moved,
+                    pid in declined_ids,
+                    (program.eligibility, facts),
                 )
             if by_hooks and pid in d.schedule:
                 visits: tuple[PlannedVisit, ...] = tuple(
@@ -133,12 +137,12 @@ class Evaluator:
                     birth, as_of, done, decision.enrolment_date or birth, decision.declined
                 )
             occasions = (
-                screening_occasions(program, visits, case.responses, self.screen)
+                screening_occasions(program, visits, case.responses, score)
                 if program.screening and visits
                 else ()
             )
             plans.append(ProgramPlan(program, decision, visits, occasions))
-        merged = apply_replacements(plans)
+        merged = apply_replacements(plans) if d.replacing else tuple(plans)
         return Plan(as_of, merged, __version__, case.case_ref, lambda: merge(merged))
 
     def decide(
@@ -164,6 +168,7 @@ class Evaluator:
             derived = builtin_facts(data, birth, as_of, d.needs_ages, d.needs_first_child)
         declined_ids = data.get("declined") or ()
         moved = case.moved_in_on
+        facts = CaseFacts(case, derived, as_of)
         out: dict[str, Decision] = {}
         for program in chosen:
             pid = program.id
@@ -177,9 +182,9 @@ class Evaluator:
                     birth,
                     as_of,
                     derived,
-                    moved_in_on=moved,
-                    declined=pid in declined_ids,
-                    explain=_explainer(program, case, derived, as_of),
+                    moved,
+                    pid in declined_ids,
+                    (program.eligibility, facts),
                 )
         return out
 
@@ -190,28 +195,47 @@ class Evaluator:
                 derived.update({k: v for k, v in facts.items() if k not in derived})
         return derived
 
+    def _score(self, response: Response, history: Sequence[Response] = ()) -> ScreeningResult:
+        """`screen` where no plugin scores: the instrument's prepared scorer."""
+        instrument = self.instruments[response.instrument]
+        scorer = self._scorers.get(instrument.id)
+        if scorer is None or scorer.instrument is not instrument:
+            scorer = self._scorers[instrument.id] = Scorer(instrument)
+        return scorer.score(response, history)
+
     def screen(self, response: Response, history: Sequence[Response] = ()) -> ScreeningResult:
         """Score one response of an installed instrument, followed against `history`."""
         instrument = self.instruments[response.instrument]
-        if instrument.id in self._dispatch().screening:
+        d = self._dispatch()
+        if instrument.id in d.screening:
             result: ScreeningResult = self.loaded.manager.hook.hembesok_screening(
                 instrument=instrument, response=response, history=list(history)
             )
             return result
-        return score(instrument, response, history)
+        return self._score(response, history)
 
 
-def _explainer(
-    program: Program, case: Case, derived: Mapping[str, Any], as_of: dt.date
-) -> Callable[[], Trace]:
-    """The trace of a decision, made only if someone reads `Decision.trace`."""
-    return lambda: program.eligibility.explain(case.with_facts(derived).facts, as_of)
+class CaseFacts:
+    """A case's facts with the derived ones, made only if someone reads a `Decision.trace`."""
+
+    __slots__ = ("_case", "_derived", "_facts", "as_of")
+
+    def __init__(self, case: Case, derived: Mapping[str, Any], as_of: dt.date) -> None:
+        self._case, self._derived, self.as_of = case, derived, as_of
+        self._facts: Mapping[str, Any] | None = None
+
+    @property
+    def facts(self) -> Mapping[str, Any]:
+        if self._facts is None:
+            self._facts = self._case.with_facts(self._derived).facts
+        return self._facts
 
 
 def builtin_facts(
     data: Mapping[str, Any], birth: dt.date, as_of: dt.date, ages_needed: bool, first_child: bool
 ) -> dict[str, Any]:
-    """The facts the built-in plugin derives, only those some program reads."""
+    """The facts the built-in plugin derives (`declarative.hembesok_case_facts`, which
+    tests hold this to), only those some program reads."""
     out: dict[str, Any] = {}
     if ages_needed:
         out["child.age_days"] = ages.age_in_days(birth, as_of)
@@ -219,20 +243,43 @@ def builtin_facts(
     if first_child:
         given = data.get("first_child")
         if isinstance(given, dict) and given:
-            out.update(
-                implied_first_child_facts(
-                    {f"first_child.{k}": v for k, v in given.items() if v is not None}
-                )
-            )
+            either = given.get("either_parent")
+            both = given.get("both_parents")
+            birthing = given.get("birthing_parent")
+            if both is True or birthing is True:
+                out["first_child.either_parent"] = True
+            if both is True:
+                out["first_child.birthing_parent"] = True
+            if either is False:
+                out["first_child.both_parents"] = False
+                out["first_child.birthing_parent"] = False
+            if birthing is False:
+                out["first_child.both_parents"] = False
     return out
 
 
-def done_visits(data: Mapping[str, Any]) -> dict[tuple[str, str], dt.date]:
-    """The case's visits already made, by (program, visit); a later record of one wins."""
+def done_visits(
+    data: Mapping[str, Any], days: dict[str, dt.date] | None = None
+) -> dict[tuple[str, str], dt.date]:
+    """The case's visits already made, by (program, visit); a later record of one wins.
+
+    `days` remembers dates already read (visits are made on the same days over and over).
+    """
     given = data.get("visits_done")
     if not given:
         return {}
-    return {(v["program"], v["visit"]): dt.date.fromisoformat(v["date"]) for v in given}
+    if days is None:
+        return {(v["program"], v["visit"]): dt.date.fromisoformat(v["date"]) for v in given}
+    out = {}
+    for v in given:
+        text = v["date"]
+        day = days.get(text)
+        if day is None:
+            if len(days) >= DAYS_REMEMBERED:
+                days.clear()
+            day = days[text] = dt.date.fromisoformat(text)
+        out[(v["program"], v["visit"])] = day
+    return out
 
 
 class Answered:
@@ -269,6 +316,8 @@ class _Dispatch:
         self.screening = every if interpret else _answered(hook.hembesok_screening)
         used = frozenset().union(*(p.eligibility.facts_used for p in programs.values()))
         self.needs_ages = bool(used & _AGE_FACTS)
+        #: Whether any program replaces another's visits (else replacements are skipped).
+        self.replacing = any(p.replaces for p in programs.values())
         self.needs_first_child = bool(used & _FIRST_CHILD_FACTS)
 
 

@@ -7,6 +7,7 @@ responses of the same instrument, so a domain can be followed from occasion to o
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 
 from hembesok.language.program import Program
@@ -25,18 +26,28 @@ def screening_occasions(
     by_id = {v.visit.id: v for v in visits}
     out = []
     for entry in program.screening:
-        responses = sorted(
-            (r for r in given_responses if r.instrument == entry.instrument), key=lambda r: r.date
-        )
+        responses = [r for r in given_responses if r.instrument == entry.instrument]
+        responses.sort(key=_date)
         for visit_id in entry.visits:
             visit = by_id.get(visit_id)
             if visit is None:  # not planned (not eligible): no occasion either
                 continue
-            given = [r for r in responses if _belongs(r, visit)]
-            results = tuple(scorer(r, [h for h in responses if h.date < r.date]) for r in given)
-            status = "done" if given else visit.status
-            out.append(ScreeningOccasion(entry.instrument, visit, status, results))
+            given = [r for r in responses if _belongs(r, visit)] if responses else None
+            if given:
+                results = tuple(
+                    [scorer(r, [h for h in responses if h.date < r.date]) for r in given]
+                )
+                out.append(_new(ScreeningOccasion, (entry.instrument, visit, "done", results)))
+            else:
+                out.append(_new(ScreeningOccasion, (entry.instrument, visit, visit.status, ())))
     return tuple(out)
+
+
+_new = tuple.__new__
+
+
+def _date(response: Response) -> dt.date:
+    return response.date
 
 
 def _belongs(response: Response, visit: PlannedVisit) -> bool:

@@ -28,8 +28,12 @@ def apply_replacements(plans: Sequence[ProgramPlan]) -> tuple[ProgramPlan, ...]:
     replaced = replacement_map(plans)
     if not replaced:
         return tuple(plans)
+    touched = {program for program, _ in replaced}
     out = []
     for plan in plans:
+        if plan.program.id not in touched:
+            out.append(plan)
+            continue
         visits = tuple(
             v._replace(status="replaced", replaced_by=replaced[(plan.program.id, v.visit.id)])
             if (plan.program.id, v.visit.id) in replaced and v.status != "done"
@@ -44,7 +48,7 @@ def replacement_map(plans: Sequence[ProgramPlan]) -> dict[VisitRef, VisitRef]:
     """Which visit replaces which, counting only programs the family is offered."""
     out: dict[VisitRef, VisitRef] = {}
     for plan in plans:
-        if plan.decision.status != ELIGIBLE or plan.decision.declined:
+        if not plan.program.replaces or plan.decision.status != ELIGIBLE or plan.decision.declined:
             continue
         for rep in plan.program.replaces:
             out[(rep.program, rep.visit)] = (plan.program.id, rep.by)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from hembesok.io import problems as P
-from hembesok.io.schemas import surely_valid
 from hembesok.io.documents import Document, DocumentError, Position, load_file, load_text
+from hembesok.io.schemas import surely_valid
 from hembesok.language.program import Program
 from hembesok.model.instrument import Instrument
 from hembesok.model.screening import Response

@@ -16,10 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from hembesok.io import problems as P
-from hembesok.io.schemas import surely_valid
 from hembesok.io.dates import InvalidDate, parse_date
 from hembesok.io.documents import Document
+from hembesok.io.schemas import surely_valid
 from hembesok.model.case import Case
+
 
 def case_problems(
     doc: Document, as_of: dt.date | None = None, base: tuple[str | int, ...] = ()

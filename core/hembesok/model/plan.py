@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hembesok.model.ages import Window
@@ -31,6 +32,9 @@ ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED = "eligible", "not_eligible", "undetermined
 PLAN_SCHEMA_ID = "urn:hembesok:schema:plan:1"
 
 VisitRef = tuple[str, str]  # (program id, visit id)
+#: How a decision's trace is made when read: (the condition, facts with `.facts` and `.as_of`).
+Explain = tuple[Any, Any]
+_new = tuple.__new__
 
 
 @dataclass(frozen=True)
@@ -51,25 +55,18 @@ class Reason:
         }
 
 
-class Decision:
+class Decision(tuple[Any, ...]):
     """Whether the family is offered a program, why, and which facts would settle it.
 
-    `trace` (every rule's outcome with the facts' values) is built on first use: plans
-    need only the reasons, which are prepared once per rule.
+    A tuple underneath, since one is made for every program of every case. `trace` (every
+    rule's outcome with the facts' values) is worked out when it is read: plans need only
+    the reasons, which are prepared once per rule.
     """
 
-    __slots__ = (
-        "_explain",
-        "_trace",
-        "declined",
-        "enrolment_date",
-        "missing_facts",
-        "reasons",
-        "status",
-    )
+    __slots__ = ()
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         status: str,
         reasons: tuple[Reason, ...],
         missing_facts: tuple[str, ...] = (),
@@ -77,32 +74,33 @@ class Decision:
         enrolment_date: dt.date | None = None,
         declined: bool = False,
         *,
-        explain: Callable[[], Trace] | None = None,
-    ) -> None:
-        self.status = status
-        self.reasons = reasons
-        self.missing_facts = missing_facts
-        self.enrolment_date = enrolment_date
-        self.declined = declined
-        self._trace = trace
-        self._explain = explain
+        explain: Explain | None = None,
+    ) -> Decision:
+        how = trace if trace is not None else explain
+        return _new(cls, (status, reasons, missing_facts, how, enrolment_date, declined))
+
+    status: str = property(itemgetter(0))  # type: ignore[assignment]
+    reasons: tuple[Reason, ...] = property(itemgetter(1))  # type: ignore[assignment]
+    missing_facts: tuple[str, ...] = property(itemgetter(2))  # type: ignore[assignment]
+    enrolment_date: dt.date | None = property(itemgetter(4))  # type: ignore[assignment]
+    declined: bool = property(itemgetter(5))  # type: ignore[assignment]
 
     @property
     def trace(self) -> Trace | None:
-        if self._trace is None and self._explain is not None:
-            self._trace, self._explain = self._explain(), None
-        return self._trace
+        how = self[3]
+        if isinstance(how, tuple):  # (the condition, what it is explained with)
+            condition, facts = how
+            return condition.explain(facts.facts, facts.as_of)  # type: ignore[no-any-return]
+        return how  # type: ignore[no-any-return]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Decision):
             return NotImplemented
-        return (
-            self.status == other.status
-            and self.reasons == other.reasons
-            and self.missing_facts == other.missing_facts
-            and self.enrolment_date == other.enrolment_date
-            and self.declined == other.declined
-        )
+        return self[:3] == other[:3] and self[4:] == other[4:]
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -169,27 +167,27 @@ class ScreeningOccasion(NamedTuple):
         }
 
 
-class ProgramPlan:
+class ProgramPlan(tuple[Any, ...]):
     """One program's part of a plan: the decision, the visits, the screening occasions."""
 
-    __slots__ = ("decision", "program", "screenings", "visits")
+    __slots__ = ()
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         program: Program,
         decision: Decision,
         visits: tuple[PlannedVisit, ...],
         screenings: tuple[ScreeningOccasion, ...] = (),
-    ) -> None:
-        self.program = program
-        self.decision = decision
-        self.visits = visits
-        self.screenings = screenings
+    ) -> ProgramPlan:
+        return _new(cls, (program, decision, visits, screenings))
+
+    program: Program = property(itemgetter(0))  # type: ignore[assignment]
+    decision: Decision = property(itemgetter(1))  # type: ignore[assignment]
+    visits: tuple[PlannedVisit, ...] = property(itemgetter(2))  # type: ignore[assignment]
+    screenings: tuple[ScreeningOccasion, ...] = property(itemgetter(3))  # type: ignore[assignment]
 
     def replace(self, **changes: Any) -> ProgramPlan:
-        fields = {
-            name: getattr(self, name) for name in ("program", "decision", "visits", "screenings")
-        }
+        fields = dict(zip(("program", "decision", "visits", "screenings"), self, strict=True))
         return ProgramPlan(**{**fields, **changes})
 
     def __repr__(self) -> str:

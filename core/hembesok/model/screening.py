@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from hembesok.model.instrument import Action, Domain, Instrument
 from hembesok.model.texts import Text
 
 FLAGGED, NOT_FLAGGED, UNDETERMINED = "flagged", "not_flagged", "undetermined"
+_new = tuple.__new__
 #: The `$id` of the screening result schema (checked against the schema in tests).
 SCREENING_SCHEMA_ID = "urn:hembesok:schema:screening:1"
 # Change since the same respondent's previous response of the same instrument.
@@ -35,8 +35,9 @@ FIRST, NEW, PERSISTING, RESOLVED, STILL_NOT_FLAGGED, NO_COMPARISON = (
 )
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
+    """One questionnaire as answered: never shown in any message or log."""
+
     instrument: str
     date: dt.date
     answers: Mapping[str, Any]
@@ -46,13 +47,22 @@ class Response:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Response:
-        return cls(
-            instrument=data["instrument"],
-            date=dt.date.fromisoformat(data["date"]),
-            answers={k: v for k, v in data["answers"].items() if v is not None},
-            language=data.get("language", "sv"),
-            respondent=data.get("respondent"),
-            occasion=data.get("occasion"),
+        given = data["answers"]
+        answers = (
+            given
+            if None not in given.values()
+            else {k: v for k, v in given.items() if v is not None}
+        )
+        return _new(
+            cls,
+            (
+                data["instrument"],
+                dt.date.fromisoformat(data["date"]),
+                answers,
+                data.get("language", "sv"),
+                data.get("respondent"),
+                data.get("occasion"),
+            ),
         )
 
 
@@ -91,8 +101,9 @@ class DomainResult(NamedTuple):
         return out
 
 
-@dataclass(frozen=True)
-class ScreeningResult:
+class ScreeningResult(NamedTuple):
+    """What one response gave, domain by domain, compared with the respondent's previous one."""
+
     instrument: Instrument
     response: Response
     domains: tuple[DomainResult, ...]

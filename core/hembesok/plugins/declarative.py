@@ -17,8 +17,8 @@ from typing import Any
 import pluggy
 
 from hembesok.language.conditions import Trace
-from hembesok.language.evaluator import NO_SITE_FACT, rule_reason
 from hembesok.language.program import Program, Site, Visit
+from hembesok.language.reasons import NO_SITE_FACT, rule_reason
 from hembesok.language.scoring import score
 from hembesok.model import ages
 from hembesok.model.case import Case

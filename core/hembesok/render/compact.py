@@ -8,6 +8,8 @@ A field that would hold nothing (no missing facts, not declined, no visits) is l
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from hembesok.model.plan import UNDETERMINED, Plan, ProgramPlan
@@ -18,58 +20,85 @@ from hembesok.model.screening import UNDETERMINED as OPEN
 COMPACT_SCHEMA_ID = "urn:hembesok:schema:compact-plan:1"
 #: How many hex digits of a program's SHA-256 a compact plan carries.
 HASH_DIGITS = 12
+#: Dates a compact writer keeps as text (every day of about 27 years).
+DATES_REMEMBERED = 10_000
 
 
-def compact(plan: Plan) -> dict[str, Any]:
-    out: dict[str, Any] = {"$schema": COMPACT_SCHEMA_ID, "as_of": plan.as_of.isoformat()}
+def compact(plan: Plan, dates: dict[dt.date, str] | None = None) -> dict[str, Any]:
+    """The compact form of `plan`. `dates` may remember dates already written as text (a
+    batch writes the same few thousand days over and over)."""
+    iso = _Iso(dates if dates is not None else {})
+    out: dict[str, Any] = {"$schema": COMPACT_SCHEMA_ID, "as_of": iso(plan.as_of)}
     if plan.case_ref is not None:
         out["case_ref"] = plan.case_ref
-    out["programs"] = [compact_program(p) for p in plan.programs]
+    out["programs"] = [compact_program(p, iso) for p in plan.programs]
     return out
 
 
-def compact_program(pp: ProgramPlan) -> dict[str, Any]:
-    program, decision = pp.program, pp.decision
+class _Iso:
+    """Dates as text, remembered in `known` (bounded)."""
+
+    __slots__ = ("known",)
+
+    def __init__(self, known: dict[dt.date, str]) -> None:
+        self.known = known
+
+    def __call__(self, day: dt.date) -> str:
+        text = self.known.get(day)
+        if text is None:
+            if len(self.known) >= DATES_REMEMBERED:
+                self.known.clear()
+            text = self.known[day] = day.isoformat()
+        return text
+
+
+def compact_program(
+    pp: ProgramPlan, iso: Callable[[dt.date], str] = dt.date.isoformat
+) -> dict[str, Any]:
+    program, decision, planned, screenings = pp
+    status = decision.status
     out: dict[str, Any] = {
         "id": program.id,
         "version": program.version,
         "sha256": program.sha256[:HASH_DIGITS],
-        "status": decision.status,
+        "status": status,
     }
-    if decision.status == UNDETERMINED:
+    if status == UNDETERMINED:
         out["missing_facts"] = list(decision.missing_facts)
     if decision.declined:
         out["declined"] = True
-    if pp.visits:
+    if planned:
         visits = []
-        for v in pp.visits:
-            visit: dict[str, Any] = {
-                "id": v.visit.id,
-                "target": v.target.isoformat(),
-                "window": [v.window.start.isoformat(), v.window.end.isoformat()],
-                "status": v.status,
+        for visit, target, (start, end), state, done_on, replaced_by in planned:
+            entry: dict[str, Any] = {
+                "id": visit.id,
+                "target": iso(target),
+                "window": [iso(start), iso(end)],
+                "status": state,
             }
-            if v.done_on is not None:
-                visit["done_on"] = v.done_on.isoformat()
-            if v.replaced_by is not None:
-                visit["replaced_by"] = {"program": v.replaced_by[0], "visit": v.replaced_by[1]}
-            visits.append(visit)
+            if done_on is not None:
+                entry["done_on"] = iso(done_on)
+            if replaced_by is not None:
+                entry["replaced_by"] = {"program": replaced_by[0], "visit": replaced_by[1]}
+            visits.append(entry)
         out["visits"] = visits
-    if pp.screenings:
+    if screenings:
         out["screenings"] = [
             {
                 "instrument": occasion.instrument,
                 "visit": occasion.visit.visit.id,
                 "status": occasion.status,
-                "results": [compact_result(r) for r in occasion.results],
+                "results": [compact_result(r, iso) for r in occasion.results],
             }
-            for occasion in pp.screenings
+            for occasion in screenings
         ]
     return out
 
 
-def compact_result(result: ScreeningResult) -> dict[str, Any]:
-    out: dict[str, Any] = {"date": result.response.date.isoformat()}
+def compact_result(
+    result: ScreeningResult, iso: Callable[[dt.date], str] = dt.date.isoformat
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"date": iso(result.response.date)}
     if result.response.respondent is not None:
         out["respondent"] = result.response.respondent
     flagged = {d.domain.id: d.change for d in result.domains if d.status == FLAGGED}
