@@ -11,17 +11,17 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from hembesok.authoring.coverage import Coverage, coverage
-from hembesok.authoring.examples import ExampleCheck, check_examples
-from hembesok.authoring.scaffold import ScaffoldError, create_plugin
-from hembesok.engine.engine import Engine
-from hembesok.io.documents import Document, DocumentError
-from hembesok.io.loading import read_document
-from hembesok.language.program import Program
+if TYPE_CHECKING:
+    from hembesok.authoring.coverage import Coverage
+    from hembesok.authoring.examples import ExampleCheck
+    from hembesok.engine.engine import Engine
+    from hembesok.io.documents import Document
+    from hembesok.language.program import Program
+
 
 EXIT_FAILED = 1
 
@@ -53,6 +53,8 @@ def new_plugin(
     name: str, directory: str, municipalities: tuple[str, ...], schema_ref: str | None
 ) -> None:
     """Create an installable plugin package hembesok-NAME whose own tests pass at once."""
+    from hembesok.authoring.scaffold import ScaffoldError, create_plugin
+
     try:
         made = create_plugin(name, directory, municipalities, schema_ref)
     except ScaffoldError as exc:
@@ -86,6 +88,7 @@ class ProgramResult:
 
 def select_programs(engine: Engine, names: Sequence[str]) -> list[Program]:
     """Programs named by id, plugin (entry-point) name or distribution; all when none named."""
+
     if not names:
         return list(engine.programs.values())
     by_plugin = {}
@@ -116,6 +119,11 @@ def select_programs(engine: Engine, names: Sequence[str]) -> list[Program]:
 
 
 def run_program(engine: Engine, program: Program) -> ProgramResult:
+    from hembesok.authoring.coverage import coverage
+    from hembesok.authoring.examples import check_examples
+    from hembesok.io.documents import DocumentError
+    from hembesok.io.loading import read_document
+
     try:
         doc: Document | None = read_document(program.source)
     except DocumentError:
@@ -160,6 +168,7 @@ def _summary(results: Sequence[ProgramResult]) -> dict[str, int]:
 
 
 def _json(results: Sequence[ProgramResult]) -> dict[str, Any]:
+
     return {
         "passed": not any(r.failed for r in results),
         "summary": _summary(results),
@@ -253,6 +262,7 @@ def _text(results: Sequence[ProgramResult]) -> str:
 
 
 def _coverage_lines(r: ProgramResult) -> list[str]:
+
     cov = r.coverage
     if not r.checks:
         return ["  no examples: add cases with their expected answer under `examples`"]

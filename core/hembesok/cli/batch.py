@@ -18,24 +18,9 @@ from typing import IO, Any
 
 import click
 
-from hembesok.batch import (
-    COMPACT,
-    CSV,
-    FULL,
-    Settings,
-    chunked,
-    csv_reader,
-    csv_records,
-    detect_format,
-    ndjson_records,
-    run,
-)
 from hembesok.cli.common import EXIT_INTERNAL, EXIT_INVALID, choose, fail_with_problems, today
 from hembesok.cli.common import engine as engine_
 from hembesok.cli.options import iso_date
-from hembesok.engine.engine import Engine
-from hembesok.io.csv_cases import CsvLayout
-from hembesok.io.problems import InvalidDocument, Problem
 
 
 @click.command()
@@ -87,6 +72,21 @@ def batch(
     "error": {...}} naming the field at fault. The summary on standard error counts records
     in, plans out and errors. Column mapping and line format: docs/batch.md.
     """
+    from hembesok.batch import (
+        COMPACT,
+        CSV,
+        FULL,
+        Settings,
+        chunked,
+        csv_reader,
+        csv_records,
+        detect_format,
+        ndjson_records,
+        run,
+    )
+    from hembesok.engine.engine import Engine
+    from hembesok.io.csv_cases import CsvLayout
+    from hembesok.io.problems import InvalidDocument
 
     day = as_of or today()
     engine = engine_()
@@ -129,6 +129,8 @@ def batch(
 
 
 def _open_input(path: str) -> Any:
+    from hembesok.io.problems import Problem
+
     if path == "-":
         stdin: Any = sys.stdin.buffer
         return _Unclosed(stdin if hasattr(stdin, "peek") else io.BufferedReader(stdin))

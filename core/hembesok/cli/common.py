@@ -15,16 +15,18 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from hembesok.api import Pipeline, UnknownProgram, check_programs
-from hembesok.engine.engine import Engine
-from hembesok.io.documents import Document, DocumentError, load_file, load_text
-from hembesok.io.problems import InvalidDocument, Problem, from_document_error
-from hembesok.model.case import Case
-from hembesok.plugins.manager import LoadedPlugins, PluginError, make_plugin_manager
+if TYPE_CHECKING:
+    from hembesok.api import Pipeline
+    from hembesok.engine.engine import Engine
+    from hembesok.io.documents import Document
+    from hembesok.io.problems import Problem
+    from hembesok.model.case import Case
+    from hembesok.plugins.manager import LoadedPlugins
+
 
 EXIT_INVALID, EXIT_USAGE, EXIT_PLUGINS, EXIT_INTERNAL = 1, 2, 3, 4
 
@@ -50,6 +52,9 @@ def fail_with_problems(found: Sequence[Problem], as_json: bool = False) -> NoRet
 
 
 def engine(strict: bool = True) -> Engine:
+    from hembesok.engine.engine import Engine
+    from hembesok.plugins.manager import PluginError
+
     try:
         engine = Engine.from_installed()
     except PluginError as exc:
@@ -70,6 +75,9 @@ def engine(strict: bool = True) -> Engine:
 
 
 def read(path: str, as_json: bool = False) -> Document:
+    from hembesok.io.documents import DocumentError, load_file, load_text
+    from hembesok.io.problems import from_document_error
+
     try:
         if path == "-":
             return load_text(sys.stdin.read(), "-")
@@ -80,6 +88,8 @@ def read(path: str, as_json: bool = False) -> Document:
 
 def case(pipeline: Pipeline, path: str, as_of: dt.date, as_json: bool = False) -> Case:
     """The valid case in a file (or standard input), or exit 1 with every problem."""
+    from hembesok.io.problems import InvalidDocument
+
     doc = read(path, as_json)
     try:
         return pipeline.read(doc, as_of)
@@ -94,6 +104,8 @@ def today() -> dt.date:
 
 def lint_plugins() -> LoadedPlugins:
     """The installed plugins, whose hooks examples run with; the built-in one alone if broken."""
+    from hembesok.plugins.manager import PluginError, make_plugin_manager
+
     try:
         return make_plugin_manager()
     except PluginError as exc:
@@ -107,6 +119,8 @@ def lint_plugins() -> LoadedPlugins:
 def choose(engine: Engine, ids: Sequence[str]) -> list[str] | None:
     """The `--program` ids, all installed ones when none is given; a usage error (exit 2)
     for an id no installed plugin registers."""
+    from hembesok.api import UnknownProgram, check_programs
+
     try:
         return check_programs(engine, ids or None)
     except UnknownProgram as exc:

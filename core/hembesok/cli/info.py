@@ -75,4 +75,6 @@ def programs(as_json: bool, lang: str) -> None:
 @click.argument("name", type=click.Choice(list(schemas.NAMES)))
 def schema(name: str) -> None:
     """Print a JSON Schema: program, case or plan."""
+    from hembesok.io import schemas
+
     click.echo(schemas.schema_text(name), nl=False)

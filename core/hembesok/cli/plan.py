@@ -7,13 +7,11 @@ import json
 
 import click
 
-from hembesok.api import Pipeline
 from hembesok.cli.common import case as _case
 from hembesok.cli.common import choose as _choose
 from hembesok.cli.common import engine as _engine
 from hembesok.cli.common import today as _today
 from hembesok.cli.options import iso_date
-from hembesok.render.text import explain_text, plan_text
 
 
 @click.command()
@@ -40,6 +38,9 @@ def plan(
     With --format json or compact, a case with problems is reported on standard error as
     one line of JSON (an RFC 9457 problem document with the located problems), exit code 1.
     """
+    from hembesok.api import Pipeline
+    from hembesok.render.text import plan_text
+
     as_of = as_of or _today()
     pipeline = Pipeline(_engine())
     chosen = _choose(pipeline.engine, program_ids)
@@ -60,6 +61,9 @@ def plan(
 @click.option("--lang", type=click.Choice(["sv", "en", "both"]), default="both", show_default=True)
 def explain(case_file: str, program_id: str, as_of: dt.date | None, lang: str) -> None:
     """Say why a case is or is not eligible for a program: every rule, its facts and outcome."""
+    from hembesok.api import Pipeline
+    from hembesok.render.text import explain_text
+
     as_of = as_of or _today()
     pipeline = Pipeline(_engine())
     chosen = _choose(pipeline.engine, (program_id,))

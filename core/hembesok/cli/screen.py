@@ -8,7 +8,6 @@ import click
 
 from hembesok.cli.common import engine as engine_
 from hembesok.cli.common import fail_with_problems, read
-from hembesok.render.screening_text import screening_text
 
 
 @click.command()
@@ -26,6 +25,7 @@ def screen(response_file: str, history_file: str | None, fmt: str, lang: str) ->
     """
     from hembesok.io.loading import load_responses
     from hembesok.io.problems import InvalidDocument
+    from hembesok.render.screening_text import screening_text
 
     engine = engine_()
     as_json = fmt == "json"  # a machine gets its errors as JSON too (RFC 9457, on stderr)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 import click
 
+from hembesok.io.limits import MAX_BODY_BYTES
+
+if TYPE_CHECKING:
+    pass
+
 from hembesok.cli.common import EXIT_PLUGINS, EXIT_USAGE, Failure
 from hembesok.cli.common import engine as engine_
-from hembesok.service.routes import DEFAULT_MAX_BODY
 
 
 @click.command()
@@ -23,7 +28,7 @@ from hembesok.service.routes import DEFAULT_MAX_BODY
 @click.option(
     "--max-body-bytes",
     type=click.IntRange(1),
-    default=DEFAULT_MAX_BODY,
+    default=MAX_BODY_BYTES,
     show_default=True,
     help="Larger request bodies are refused with 413 before they are read.",
 )

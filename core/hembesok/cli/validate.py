@@ -7,20 +7,9 @@ import sys
 
 import click
 
-from hembesok.authoring.lint import lint_program
-from hembesok.authoring.lint import strict as strict_problems
 from hembesok.cli.common import EXIT_INVALID
 from hembesok.cli.common import engine as _engine
 from hembesok.cli.common import lint_plugins as _lint_plugins
-from hembesok.io.documents import DocumentError, load_file, load_text
-from hembesok.io.loading import (
-    instrument_problems,
-    program_problems,
-    response_problems,
-)
-from hembesok.io.problems import Problem, from_document_error, sort_problems
-from hembesok.io.validation import case_problems
-from hembesok.plugins.manager import LoadedPlugins
 
 
 def _looks_like_responses(data: object) -> bool:
@@ -50,6 +39,14 @@ def validate(files: tuple[str, ...], fmt: str, kind: str, strict: bool) -> None:
     Program files also get the checks of hembesok.authoring.lint (facts, roles, age order,
     windows, texts, sites, and their examples run with the installed plugins).
     """
+    from hembesok.authoring.lint import lint_program
+    from hembesok.authoring.lint import strict as strict_problems
+    from hembesok.io.documents import DocumentError, load_file, load_text
+    from hembesok.io.loading import instrument_problems, program_problems, response_problems
+    from hembesok.io.problems import Problem, from_document_error, sort_problems
+    from hembesok.io.validation import case_problems
+    from hembesok.plugins.manager import LoadedPlugins
+
     found: list[Problem] = []
     lint_plugins: LoadedPlugins | None = None
     for path in files:

@@ -103,7 +103,7 @@ class Evaluator:
         declined_ids = data.get("declined") or ()
         moved = case.moved_in_on
         facts = CaseFacts(case, derived, as_of)
-        score = self.screen if d.screening else self._score
+        score = self.screen
         by_hooks = d.eligibility or d.schedule
         plans = []
         for program in chosen:

@@ -23,7 +23,7 @@ JsonPath = tuple[str | int, ...]
 
 # PyYAML's parser written in C (libyaml) when the wheel has it: about ten times quicker
 # than the pure-Python one, with the same nodes and marks. Both are safe loaders.
-_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _StrictSafeLoader(_SafeBase):  # type: ignore[misc,valid-type]

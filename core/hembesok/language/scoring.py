@@ -200,6 +200,7 @@ class _Prepared:
             return _new(DomainResult, (domain, status, positive, missing, None, None, how))
         threshold = domain.threshold_for(response.language)
         assert threshold is not None  # the schema requires it for score rules
+        given: list[tuple[str, float]]
         if self.choices is not None:
             given = [(i, scores[answers[i]]) for i, scores in self.choices if i in answers]
         else:

@@ -17,14 +17,14 @@ from typing import Any
 from hembesok.api import FORMATS, Pipeline, UnknownProgram, as_of_date, list_programs
 from hembesok.engine.engine import Engine
 from hembesok.io.documents import Document
+from hembesok.io.limits import MAX_BODY_BYTES
 from hembesok.io.loading import load_responses
 from hembesok.io.problems import Problem
 from hembesok.render.compact import compact
 from hembesok.render.problem_details import INVALID_REQUEST, problem
 from hembesok.version import __version__
 
-#: The largest request body accepted unless configured otherwise: 1 MiB.
-DEFAULT_MAX_BODY = 1024 * 1024
+DEFAULT_MAX_BODY = MAX_BODY_BYTES
 
 
 @dataclass(frozen=True)

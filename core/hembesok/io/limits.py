@@ -1,0 +1,8 @@
+"""Every limit on what hembesok reads, in one place (docs/limits.md lists them for users).
+
+A document that goes past a limit is refused with a located problem that names the
+limit, before the work it would cause is done.
+"""
+
+#: The largest HTTP request body accepted unless configured otherwise: 1 MiB.
+MAX_BODY_BYTES = 1024 * 1024
