@@ -12,7 +12,7 @@ the checks a schema cannot make: dates against each other and against the as-of 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from hembesok.io import problems as P
@@ -30,9 +30,10 @@ def case_problems(
     for key in base:
         data = data[key]
     if not doc.duplicate_keys and surely_valid("case", data):
-        found: list[P.Problem] = []
-    else:
-        found = P.validate(doc, "case", redact=True, base=base)
+        # Every date is a real YYYY-MM-DD date: compare them as text.
+        found = case_date_problems(doc, data, base, as_of, day=_text_day)
+        return P.sort_problems(found) if found else found
+    found = P.validate(doc, "case", redact=True, base=base)
     if isinstance(data, Mapping):
         found += case_date_problems(doc, data, base, as_of)
     return P.sort_problems(found)
@@ -63,15 +64,31 @@ def _day(value: Any) -> dt.date | None:
         return None
 
 
+def _text_day(value: Any) -> str | None:
+    """A date the schema has accepted, as its text: YYYY-MM-DD sorts as the dates do."""
+    return value if isinstance(value, str) else None
+
+
 def case_date_problems(
-    doc: Document, data: Mapping[str, Any], base: tuple[str | int, ...], as_of: dt.date | None
+    doc: Document,
+    data: Mapping[str, Any],
+    base: tuple[str | int, ...],
+    as_of: dt.date | None,
+    *,
+    day: Callable[[Any], Any] = _day,
 ) -> list[P.Problem]:
-    """Date checks a schema cannot make; parts the schema already rejected are skipped."""
+    """Date checks a schema cannot make; parts the schema already rejected are skipped.
+
+    `day` reads a date: by default strictly (a part the schema rejected is skipped), or,
+    for a case the schema accepted, as the text itself.
+    """
     out: list[P.Problem] = []
     child = data.get("child")
-    birth = _day(child.get("birth_date")) if isinstance(child, Mapping) else None
+    birth = day(child.get("birth_date")) if isinstance(child, Mapping) else None
     if birth is None:
         return out
+    if as_of is not None and day is _text_day:
+        as_of = as_of.isoformat()  # type: ignore[assignment]
     if as_of is not None and birth > as_of:
         out.append(
             P.problem_at(
@@ -82,16 +99,16 @@ def case_date_problems(
         )
     visits = data.get("visits_done")
     for i, visit in enumerate(visits if isinstance(visits, list) else ()):
-        day = _day(visit.get("date")) if isinstance(visit, Mapping) else None
-        if day is None:
+        done = day(visit.get("date")) if isinstance(visit, Mapping) else None
+        if done is None:
             continue
-        if day < birth:
+        if done < birth:
             out.append(
                 P.problem_at(
                     doc, (*base, "visits_done", i, "date"), "is before the child's birth date"
                 )
             )
-        elif as_of is not None and day > as_of:
+        elif as_of is not None and done > as_of:
             out.append(
                 P.problem_at(
                     doc,
@@ -99,7 +116,7 @@ def case_date_problems(
                     "is after the as-of date: a visit cannot be done in the future",
                 )
             )
-    moved = _day(data.get("moved_in_on"))
+    moved = day(data.get("moved_in_on"))
     if moved is not None and moved < birth:
         out.append(
             P.problem_at(
