@@ -1,0 +1,72 @@
+"""The service's endpoints as plain handlers, without any web framework."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import hembesok_vaggeryd
+import pytest
+
+from hembesok.engine.engine import Engine
+from hembesok.io.documents import parse_json
+from hembesok.io.problems import InvalidDocument
+from hembesok.service.routes import PLAN, ROUTES, Call, HttpProblem
+
+CASE = (Path(__file__).parents[2] / "examples" / "vaggeryd-first-child.json").read_text("utf-8")
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine.from_modules([hembesok_vaggeryd])
+
+
+def call(engine, query=None, body=CASE):
+    return Call(engine, query or {}, parse_json(body, "request body"), dt.date(2026, 5, 4))
+
+
+def test_routes_are_health_programs_plan_and_screen_with_unique_ids():
+    assert [(r.method, r.path) for r in ROUTES] == [
+        ("GET", "/health"),
+        ("GET", "/v1/programs"),
+        ("POST", "/v1/plan"),
+        ("POST", "/v1/screen"),
+    ]
+    assert len({r.operation_id for r in ROUTES}) == len(ROUTES)
+
+
+def test_plan_defaults_to_the_servers_date_and_every_program(engine):
+    plan = PLAN.handler(call(engine))
+    assert plan["as_of"] == "2026-05-04"
+    assert [p["program"]["id"] for p in plan["programs"]] == ["vaggeryd"]
+
+
+def test_plan_reads_as_of_and_program_from_the_query(engine):
+    plan = PLAN.handler(call(engine, {"as_of": ["2026-05-20"], "program": ["vaggeryd"]}))
+    visits = {v["id"]: v["status"] for v in plan["programs"][0]["visits"]}
+    assert plan["as_of"] == "2026-05-20" and visits["two_months"] == "overdue"
+
+
+def test_bad_query_parameters_are_400_problems(engine):
+    with pytest.raises(HttpProblem) as bad_date:
+        PLAN.handler(call(engine, {"as_of": ["May"]}))
+    assert (bad_date.value.status, bad_date.value.title) == (400, "Invalid as_of")
+    with pytest.raises(HttpProblem) as unknown:
+        PLAN.handler(call(engine, {"program": ["nope"]}))
+    assert unknown.value.status == 400 and "installed: vaggeryd" in unknown.value.detail
+
+
+def test_an_invalid_case_raises_invalid_document_with_located_problems(engine):
+    body = json.dumps({"child": {"birth_date": "2026-03-10"}, "municipality": ""})
+    with pytest.raises(InvalidDocument) as caught:
+        PLAN.handler(call(engine, body=body))
+    assert [p.path for p in caught.value.problems] == ["$.municipality"]
+
+
+def test_http_problem_as_json():
+    doc = HttpProblem(400, "Invalid as_of", "use YYYY-MM-DD").to_json()
+    assert doc == {
+        "type": "urn:hembesok:problem:invalid-request",
+        "title": "Invalid as_of",
+        "status": 400,
+        "detail": "use YYYY-MM-DD",
+    }
