@@ -114,3 +114,39 @@ def test_json_schema_is_a_copy():
     schema = hembesok.json_schema("plan")
     schema["$id"] = "changed"
     assert hembesok.json_schema("plan")["$id"] == "urn:hembesok:schema:plan:1"
+
+
+def test_the_pipeline_takes_every_kind_of_input_and_validates_once(engine, monkeypatch):
+    from hembesok.api import Pipeline
+    from hembesok.io import validation
+    from hembesok.io.documents import parse_json
+
+    seen = []
+    real = validation.case_problems
+    monkeypatch.setattr(
+        validation, "case_problems", lambda *a, **k: seen.append(1) or real(*a, **k)
+    )
+    pipeline = Pipeline(engine)
+    text = json.dumps(CASE)
+    inputs = [CASE, text, text.encode(), parse_json(text, "case.json")]
+    plans = [pipeline.plan(case, AS_OF).to_json() for case in inputs]
+    assert all(p == plans[0] for p in plans) and len(seen) == len(inputs)
+
+
+def test_decide_case_gives_the_decisions_a_plan_gives_without_visits(engine):
+    decisions = hembesok.api.decide_case(CASE, AS_OF, engine=engine)
+    plan = hembesok.plan_case(CASE, AS_OF, engine=engine)
+    assert decisions == {p["program"]["id"]: p["decision"] for p in plan["programs"]}
+    assert "visits" not in json.dumps(decisions)
+
+
+def test_plan_case_in_compact_form(engine):
+    small = hembesok.plan_case(CASE, AS_OF, engine=engine, compact=True)
+    assert small["$schema"] == "urn:hembesok:schema:compact-plan:1" and small["case_ref"] == "r-1"
+    assert list(schema_store.validator("compact-plan").iter_errors(small)) == []
+
+
+def test_as_of_is_strictly_yyyy_mm_dd(engine):
+    for text in ("20260504", "2026-W19-1"):
+        with pytest.raises(ValueError, match="YYYY-MM-DD"):
+            hembesok.plan_case(CASE, text, engine=engine)

@@ -14,7 +14,9 @@ from hembesok.version import __version__
 
 #: Each public name and the module that defines it.
 _EXPORTS = {
+    "Pipeline": "hembesok.api",
     "UnknownProgram": "hembesok.api",
+    "decide_case": "hembesok.api",
     "check_case": "hembesok.api",
     "json_schema": "hembesok.api",
     "list_programs": "hembesok.api",
@@ -47,6 +49,7 @@ __all__ = [
     "Engine",
     "Instrument",
     "InvalidDocument",
+    "Pipeline",
     "Plan",
     "PlannedVisit",
     "Problem",
@@ -57,6 +60,7 @@ __all__ = [
     "UnknownProgram",
     "__version__",
     "check_case",
+    "decide_case",
     "hookimpl",
     "json_schema",
     "list_programs",
@@ -84,8 +88,10 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from hembesok.api import (
+        Pipeline,
         UnknownProgram,
         check_case,
+        decide_case,
         json_schema,
         list_programs,
         plan_case,

@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from hembesok import cli
+from hembesok.io import schemas as schema_store
 
 GOOD = {
     "child": {"birth_date": "2026-03-10"},
@@ -38,6 +39,17 @@ def test_all_good_records_exit_0_with_a_summary_on_stderr():
     assert [line["record"] for line in lines] == [1, 2]
     assert lines[0]["plan"]["programs"][0]["program"]["id"] == "vaggeryd"
     assert result.stderr.strip() == "hembesok batch: 2 records in, 2 plans out, 0 errors"
+
+
+def test_compact_lines_hold_compact_plans_and_errors_as_before():
+    result = invoke("-", "--as-of", "2026-05-04", "--compact", input=ndjson(GOOD, BAD, GOOD))
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["record"] for line in lines] == [1, 2, 3]
+    validator = schema_store.validator("compact-plan")
+    for line in (lines[0], lines[2]):
+        assert list(validator.iter_errors(line["plan"])) == []
+    assert lines[1]["error"]["problems"][0]["field"] == "first_child.either_parent"
 
 
 def test_a_bad_record_exits_1_and_is_reported_on_stderr_by_number_and_field(tmp_path):

@@ -66,6 +66,15 @@ def test_plan_json_validates_against_the_plan_schema():
     assert [v["status"] for v in vag["visits"]] == ["done", "due", "upcoming"]
 
 
+def test_plan_compact_is_one_line_following_its_schema():
+    result = invoke("plan", EXAMPLE, "--as-of", "2026-05-04", "--format", "compact")
+    assert result.exit_code == 0 and len(result.output.splitlines()) == 1
+    small = json.loads(result.output)
+    assert list(schema_store.validator("compact-plan").iter_errors(small)) == []
+    vag = next(p for p in small["programs"] if p["id"] == "vaggeryd")
+    assert [v["status"] for v in vag["visits"]] == ["done", "due", "upcoming"]
+
+
 def test_plan_reads_standard_input():
     text = Path(EXAMPLE).read_text()
     result = invoke(

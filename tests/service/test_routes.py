@@ -8,9 +8,10 @@ import hembesok_vaggeryd
 import pytest
 
 from hembesok.engine.engine import Engine
+from hembesok.io import schemas
 from hembesok.io.documents import parse_json
 from hembesok.io.problems import InvalidDocument
-from hembesok.service.routes import PLAN, ROUTES, Call, HttpProblem
+from hembesok.service.routes import DECIDE, PLAN, ROUTES, Call, HttpProblem
 
 CASE = (Path(__file__).parents[2] / "examples" / "vaggeryd-first-child.json").read_text("utf-8")
 
@@ -29,6 +30,7 @@ def test_routes_are_health_programs_plan_and_screen_with_unique_ids():
         ("GET", "/health"),
         ("GET", "/v1/programs"),
         ("POST", "/v1/plan"),
+        ("POST", "/v1/decide"),
         ("POST", "/v1/screen"),
     ]
     assert len({r.operation_id for r in ROUTES}) == len(ROUTES)
@@ -70,3 +72,23 @@ def test_http_problem_as_json():
         "status": 400,
         "detail": "use YYYY-MM-DD",
     }
+
+
+def test_plan_in_compact_form_follows_its_schema(engine):
+    plan = PLAN.handler(call(engine, {"format": ["compact"]}))
+    assert plan["$schema"] == "urn:hembesok:schema:compact-plan:1"
+    assert list(schemas.validator("compact-plan").iter_errors(plan)) == []
+    assert [p["id"] for p in plan["programs"]] == ["vaggeryd"]
+    with pytest.raises(HttpProblem) as unknown:
+        PLAN.handler(call(engine, {"format": ["fhir-ish"]}))
+    assert unknown.value.status == 400 and "json, compact" in unknown.value.detail
+
+
+def test_decide_answers_the_decisions_only(engine):
+    answer = DECIDE.handler(call(engine))
+    assert answer["as_of"] == "2026-05-04"
+    assert list(answer["decisions"]) == ["vaggeryd"]
+    full = PLAN.handler(call(engine))["programs"][0]["decision"]
+    assert answer["decisions"]["vaggeryd"] == full
+    with pytest.raises(HttpProblem):
+        DECIDE.handler(call(engine, {"as_of": ["20260504"]}))  # YYYY-MM-DD only

@@ -25,7 +25,7 @@ import datetime as dt
 import difflib
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -33,7 +33,7 @@ from typing import Any
 from hembesok.io import schemas
 from hembesok.io.documents import Document, JsonPath
 from hembesok.io.loading import load_instrument
-from hembesok.io.problems import InvalidDocument, Problem, problem_at
+from hembesok.io.problems import Problem, problem_at
 from hembesok.language.program import Program
 from hembesok.model import ages
 from hembesok.model.case import PRIVATE_KEYS, Case
@@ -500,15 +500,13 @@ def _example_problems(
 
 
 def _instruments(loaded: LoadedPlugins) -> dict[str, Instrument]:
-    """The installed instruments, so that an example's questionnaire responses are scored."""
+    """The installed instruments, so that an example's questionnaire responses are scored
+    (an invalid one is reported where the instrument file is validated)."""
+    from hembesok.engine.engine import registered
+
     found: dict[str, Instrument] = {}
-    for impl in loaded.manager.hook.hembesok_instruments.get_hookimpls():
-        sources: Iterable[Any] = impl.function() or ()  # type: ignore[assignment]
-        for source in sources:
-            try:
-                instrument = load_instrument(source)
-            except InvalidDocument:  # reported where the instrument file is validated
-                continue
+    for _, instrument in registered(loaded, "hembesok_instruments", load_instrument):
+        if isinstance(instrument, Instrument):
             found.setdefault(instrument.id, instrument)
     return found
 

@@ -228,6 +228,8 @@ def _show(value: Any) -> str:
 
 
 def _text(results: Sequence[ProgramResult]) -> str:
+    from hembesok.render.table import table
+
     lines: list[str] = []
     for r in results:
         p = r.program
@@ -244,12 +246,7 @@ def _text(results: Sequence[ProgramResult]) -> str:
                 rows = [("field", "expected", "got")] + [
                     (d.field, _show(d.expected), _show(d.got)) for d in check.diffs
                 ]
-                widths = [max(len(row[i]) for row in rows) for i in range(3)]
-                lines += [
-                    "       "
-                    + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-                    for row in rows
-                ]
+                lines += table(rows, "       ")
         lines += _coverage_lines(r)
         lines.append("")
     s = _summary(results)

@@ -13,7 +13,9 @@ from hembesok.io import schemas
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def plugins(as_json: bool) -> None:
-    """List the plugins found, with their distributions and hooks."""
+    """List the plugins found, with their distributions and hooks, and the speed-ups."""
+    from hembesok.io.speedups import SPEEDUPS, speedups
+
     engine = _engine(strict=False)
     loaded = engine.loaded
     if as_json:
@@ -38,6 +40,7 @@ def plugins(as_json: bool) -> None:
                 {"distribution": e.distribution, "problems": [p.to_json() for p in e.problems]}
                 for e in engine.errors
             ],
+            "speedups": speedups(),
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
@@ -52,6 +55,14 @@ def plugins(as_json: bool) -> None:
         click.echo(
             f"{e.distribution}  INVALID PROGRAM FILE: {len(e.problems)} problem(s); run 'hembesok validate' on it"
         )
+    for name, version in speedups().items():
+        if version is None:
+            click.echo(
+                f"speed-up {name} is not installed: {SPEEDUPS[name]} is slower, the answers "
+                "are the same (pip install " + name + ")"
+            )
+        else:
+            click.echo(f"speed-up {name} {version}: {SPEEDUPS[name]}")
 
 
 @click.command()

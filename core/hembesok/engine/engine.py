@@ -6,10 +6,10 @@ programs and instruments came from the installed (or given) plugins.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from hembesok.engine.evaluator import Evaluator
 from hembesok.io.documents import DocumentError
@@ -36,6 +36,25 @@ def _located(program: Program, path: tuple[str | int, ...], message: str) -> Pro
         return Problem(program.source, 1, 1, json_path(path), message)
     pos = doc.locate(path)
     return Problem(program.source, pos.line, pos.column, json_path(path), message)
+
+
+T = TypeVar("T")
+
+
+def registered(
+    loaded: LoadedPlugins, hook: str, load: Callable[..., T]
+) -> Iterator[tuple[str, T | InvalidDocument]]:
+    """What the plugins register through a registration hook (`hembesok_programs` or
+    `hembesok_instruments`), each file loaded, or the problems that kept it from loading;
+    with the distribution that registered it."""
+    for impl in getattr(loaded.manager.hook, hook).get_hookimpls():
+        dist = loaded.distribution_of(impl.plugin)
+        sources: Iterable[Any] = impl.function() or ()
+        for source in sources:
+            try:
+                yield dist, load(source, distribution=dist)
+            except InvalidDocument as exc:
+                yield dist, exc
 
 
 class Engine(Evaluator):
@@ -73,25 +92,15 @@ class Engine(Evaluator):
         tested against).
         """
         engine = cls(loaded, interpret=interpret)
-        for impl in loaded.manager.hook.hembesok_programs.get_hookimpls():
-            dist = loaded.distribution_of(impl.plugin)
-            sources: Iterable[Any] = impl.function() or ()  # type: ignore[assignment]
-            for source in sources:
-                try:
-                    program = load_program(source, distribution=dist)
-                except InvalidDocument as exc:
-                    engine.errors.append(ProgramLoadError(dist, exc.problems))
-                    continue
+        for dist, program in registered(loaded, "hembesok_programs", load_program):
+            if isinstance(program, InvalidDocument):
+                engine.errors.append(ProgramLoadError(dist, program.problems))
+            else:
                 engine.add(program)
-        for impl in loaded.manager.hook.hembesok_instruments.get_hookimpls():
-            dist = loaded.distribution_of(impl.plugin)
-            instrument_sources: Iterable[Any] = impl.function() or ()  # type: ignore[assignment]
-            for source in instrument_sources:
-                try:
-                    instrument = load_instrument(source, distribution=dist)
-                except InvalidDocument as exc:
-                    engine.errors.append(ProgramLoadError(dist, exc.problems))
-                    continue
+        for dist, instrument in registered(loaded, "hembesok_instruments", load_instrument):
+            if isinstance(instrument, InvalidDocument):
+                engine.errors.append(ProgramLoadError(dist, instrument.problems))
+            else:
                 engine.add_instrument(instrument)
         engine.errors.extend(engine.check_references())
         return engine

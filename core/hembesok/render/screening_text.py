@@ -12,6 +12,7 @@ from hembesok.model.screening import (
     ScreeningResult,
 )
 from hembesok.model.texts import STATUSES, pick, role_label
+from hembesok.render.table import table
 
 _REPRESENTATIVE = {
     "sv": "Obs: frågetexterna är skrivna för hembesok och ersätter inte det officiella eller licensierade formuläret.",
@@ -45,11 +46,7 @@ def screening_text(result: ScreeningResult, lang: str) -> str:
                 score,
             ]
         )
-    widths = [max(len(row[c]) for row in rows) for c in range(4)]
-    lines.extend(
-        "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
+    lines.extend(table(rows, "  "))
     for d in result.domains:
         if d.status == FLAGGED and d.domain.action is not None:
             action = d.domain.action
@@ -81,11 +78,7 @@ def occasions_lines(pp: ProgramPlan, lang: str) -> list[str]:
                 outcome,
             ]
         )
-    widths = [max(len(row[c]) for row in rows) for c in range(5)]
-    return [""] + [
-        "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
+    return ["", *table(rows, "  ")]
 
 
 def _result_summary(result: ScreeningResult, lang: str) -> str:

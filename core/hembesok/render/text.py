@@ -20,16 +20,9 @@ from hembesok.model.texts import (
 )
 from hembesok.model.truth import Truth
 from hembesok.render.screening_text import occasions_lines
+from hembesok.render.table import table
 
 MARKS = {Truth.TRUE: "✓", Truth.FALSE: "✗", Truth.UNKNOWN: "?"}
-
-
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
 
 
 def plan_text(plan: Plan, lang: str) -> str:
@@ -69,7 +62,7 @@ def timeline_text(plan: Plan, lang: str) -> list[str]:
                 "; ".join(notes),
             ]
         )
-    lines.extend("  " + line for line in _table(rows))
+    lines.extend(table(rows, "  "))
     return lines
 
 
@@ -113,7 +106,7 @@ def program_text(pp: ProgramPlan, lang: str) -> list[str]:
                 ]
             )
         lines.append("")
-        lines.extend("  " + line for line in _table(rows))
+        lines.extend(table(rows, "  "))
     lines.extend(occasions_lines(pp, lang))
     return lines
 

@@ -12,10 +12,10 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hembesok import __version__
 from hembesok.io import schemas as schema_store
 from hembesok.render.problem_details import MEDIA_TYPE
 from hembesok.service.routes import Endpoint
+from hembesok.version import __version__
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -109,6 +109,25 @@ def _plan(call: Call) -> dict[str, Any]:
     return compact(plan) if fmt == "compact" else plan.to_json()
 
 
+def _decide(call: Call) -> dict[str, Any]:
+    written = call.first("as_of")
+    try:
+        as_of = as_of_date(written) if written is not None else call.today
+    except ValueError as exc:
+        raise HttpProblem(400, "Invalid as_of", str(exc)) from None
+    assert call.body is not None
+    try:
+        decisions = Pipeline(call.engine).decide(
+            call.body, as_of, call.query.get("program") or None
+        )
+    except UnknownProgram as exc:
+        raise HttpProblem(400, "Unknown program", str(exc)) from None
+    return {
+        "as_of": as_of.isoformat(),
+        "decisions": {pid: decision.to_json() for pid, decision in decisions.items()},
+    }
+
+
 _PROGRAM_ROW = {
     "type": "object",
     "required": ["id", "version", "title", "distribution", "visits", "sha256"],
@@ -212,5 +231,31 @@ SCREEN = Endpoint(
     errors=(400, 422),
 )
 
+DECIDE = Endpoint(
+    "POST",
+    "/v1/decide",
+    "decideCase",
+    "Only the decisions for one case as of a date: offered or not, why, and the facts "
+    "missing; no visits are planned",
+    _decide,
+    request_schema="case",
+    response_schema={
+        "type": "object",
+        "required": ["as_of", "decisions"],
+        "properties": {
+            "as_of": {"type": "string", "format": "date"},
+            "decisions": {
+                "type": "object",
+                "description": "By program id: the decision as in a plan.",
+                "additionalProperties": {
+                    "$ref": "#/components/schemas/plan/$defs/program_plan/properties/decision"
+                },
+            },
+        },
+    },
+    parameters=PLAN.parameters[:2],
+    errors=(400, 422),
+)
+
 #: The endpoints `hembesok serve` answers.
-ROUTES: tuple[Endpoint, ...] = (HEALTH, PROGRAMS, PLAN, SCREEN)
+ROUTES: tuple[Endpoint, ...] = (HEALTH, PROGRAMS, PLAN, DECIDE, SCREEN)
