@@ -26,7 +26,7 @@ from hembesok.io import schemas as schema_store
 from hembesok.io.dates import InvalidDate, parse_date
 from hembesok.io.documents import Document, DocumentError, Position, parse_json
 from hembesok.io.json_text import dumps
-from hembesok.io.problems import InvalidDocument, Problem, from_document_error
+from hembesok.io.problems import InvalidDocument, Problem, from_document_error, sort_problems
 from hembesok.io.validation import case_problems, checked_case
 from hembesok.model.case import Case
 from hembesok.model.plan import Decision, Plan
@@ -98,8 +98,14 @@ class Pipeline:
         source: str = "<case>",
         base: tuple[str | int, ...] = (),
     ) -> Case:
-        """A valid Case (at `base` within the document), or InvalidDocument with every problem."""
-        return checked_case(case_document(case, source), as_of, base)
+        """A valid Case (at `base` within the document), or InvalidDocument with every problem:
+        the schema's, the dates', and what the case names that the engine does not have."""
+        doc = case_document(case, source)
+        parsed = checked_case(doc, as_of, base)
+        found = self.engine.reference_problems(doc, as_of, base)
+        if found:
+            raise InvalidDocument(sort_problems(found))
+        return parsed
 
     def plan(
         self,
@@ -138,17 +144,27 @@ class Pipeline:
 
 
 def check_case(
-    case: CaseInput, as_of: dt.date | str | None = None, *, source: str = "<case>"
+    case: CaseInput,
+    as_of: dt.date | str | None = None,
+    *,
+    source: str = "<case>",
+    engine: Engine | None = None,
 ) -> list[Problem]:
     """Every problem of a case, located and without its values; empty when it is valid.
 
-    With `as_of`, dates are also checked against it (no birth or visit after it).
+    With `as_of`, dates are also checked against it (no birth, visit or answer after it).
+    With `engine`, also what the case names: programs, visits, instruments, items,
+    answers and occasions the engine must have.
     """
     try:
         doc = case_document(case, source)
     except InvalidDocument as exc:
         return exc.problems
-    return case_problems(doc, as_of_date(as_of) if as_of is not None else None)
+    day = as_of_date(as_of) if as_of is not None else None
+    found = case_problems(doc, day)
+    if not found and engine is not None:
+        found = sort_problems(engine.reference_problems(doc, day))
+    return found
 
 
 def read_case(

@@ -21,7 +21,10 @@ from typing import Any
 import pluggy
 
 from hembesok.engine.occasions import screening_occasions
+from hembesok.engine.references import reference_problems
 from hembesok.engine.timeline import apply_replacements, merge
+from hembesok.io.documents import Document
+from hembesok.io.problems import Problem
 from hembesok.language.program import Program
 from hembesok.language.scoring import Scorer
 from hembesok.model import ages
@@ -41,7 +44,12 @@ ALL = None  # every program: a plugin that does not say which it answers for
 DAYS_REMEMBERED = 10_000
 _AGE_FACTS = frozenset({"child.age_days", "child.age_months"})
 _FIRST_CHILD_FACTS = frozenset(
-    {"first_child.either_parent", "first_child.both_parents", "first_child.birthing_parent"}
+    {
+        "first_child.either_parent",
+        "first_child.both_parents",
+        "first_child.birthing_parent",
+        "first_child.in_municipality",
+    }
 )
 
 
@@ -188,6 +196,15 @@ class Evaluator:
                 )
         return out
 
+    def reference_problems(
+        self, doc: Document, as_of: dt.date | None = None, base: tuple[str | int, ...] = ()
+    ) -> list[Problem]:
+        """What a schema-valid case names that these programs and instruments do not have."""
+        data: Any = doc.data
+        for key in base:
+            data = data[key]
+        return reference_problems(doc, data, base, as_of, self.programs, self.instruments)
+
     def _derived_by_hooks(self, case: Case, as_of: dt.date) -> dict[str, Any]:
         derived: dict[str, Any] = {}
         for facts in self.loaded.manager.hook.hembesok_case_facts(case=case, as_of=as_of):
@@ -242,19 +259,25 @@ def builtin_facts(
         out["child.age_months"] = ages.completed_months(birth, as_of)
     if first_child:
         given = data.get("first_child")
-        if isinstance(given, dict) and given:
-            either = given.get("either_parent")
-            both = given.get("both_parents")
-            birthing = given.get("birthing_parent")
-            if both is True or birthing is True:
-                out["first_child.either_parent"] = True
-            if both is True:
-                out["first_child.birthing_parent"] = True
-            if either is False:
-                out["first_child.both_parents"] = False
-                out["first_child.birthing_parent"] = False
-            if birthing is False:
-                out["first_child.both_parents"] = False
+        given = given if isinstance(given, dict) else {}
+        either = given.get("either_parent")
+        both = given.get("both_parents")
+        birthing = given.get("birthing_parent")
+        if both is True or birthing is True:
+            out["first_child.either_parent"] = True
+            if either is None:
+                either = True
+        if both is True:
+            out["first_child.birthing_parent"] = True
+        if either is False:
+            out["first_child.both_parents"] = False
+            out["first_child.birthing_parent"] = False
+        if birthing is False:
+            out["first_child.both_parents"] = False
+        if either is False or data.get("moved_in_on") is not None:
+            out["first_child.in_municipality"] = False
+        elif either is True:
+            out["first_child.in_municipality"] = True
     return out
 
 

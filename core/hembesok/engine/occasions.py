@@ -1,7 +1,8 @@
 """Screening occasions: which questionnaire is due at which visit, and what its answers gave.
 
-A response belongs to an occasion when it names the visit (`occasion`), or, naming none,
-was given inside the visit's window. Each response is scored against the child's earlier
+A response belongs to an occasion when it names the visit (`occasion`, or the visit it is
+the same contact as), or, naming none, was given inside the visit's window. An occasion is
+done only when a response is recorded: a visit made without one is `not_answered`. Each response is scored against the child's earlier
 responses of the same instrument, so a domain can be followed from occasion to occasion.
 """
 
@@ -37,13 +38,16 @@ def screening_occasions(
                 results = tuple(
                     [scorer(r, [h for h in responses if h.date < r.date]) for r in given]
                 )
-                out.append(_new(ScreeningOccasion, (entry.instrument, visit, "done", results)))
+                out.append(_new(ScreeningOccasion, (entry.instrument, visit, DONE, results)))
             else:
-                out.append(_new(ScreeningOccasion, (entry.instrument, visit, visit.status, ())))
+                # A visit made without the questionnaire is not a questionnaire answered.
+                status = NOT_ANSWERED if visit.status == DONE else visit.status
+                out.append(_new(ScreeningOccasion, (entry.instrument, visit, status, ())))
     return tuple(out)
 
 
 _new = tuple.__new__
+DONE, NOT_ANSWERED = "done", "not_answered"
 
 
 def _date(response: Response) -> dt.date:
@@ -51,6 +55,11 @@ def _date(response: Response) -> dt.date:
 
 
 def _belongs(response: Response, visit: PlannedVisit) -> bool:
-    if response.occasion is not None:
-        return response.occasion == visit.visit.id
+    """A response names its occasion by the visit's id, or by the id of the visit it is the
+    same contact as (`same_as`: BarnSäkert at the ordinary visit); naming none, it belongs
+    to the visit whose window holds its date."""
+    occasion = response.occasion
+    if occasion is not None:
+        same_as = visit.visit.same_as
+        return occasion == visit.visit.id or (same_as is not None and occasion == same_as[1])
     return visit.window.contains(response.date)

@@ -17,7 +17,7 @@ from hembesok.model.plan import ELIGIBLE, ProgramPlan, TimelineEntry, VisitRef
 
 #: Visits whose target dates are at most this many days apart are pointed out as joinable.
 JOIN_DAYS = 6
-OPEN = frozenset({"upcoming", "due", "overdue"})
+OPEN = frozenset({"upcoming", "due"})
 
 
 def apply_replacements(plans: Sequence[ProgramPlan]) -> tuple[ProgramPlan, ...]:

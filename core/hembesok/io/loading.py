@@ -209,10 +209,18 @@ def _one_response_problems(
     for key in base:
         data = data[key]
     found = P.validate(doc, "response", redact=True, base=base)
+    return found + answer_problems(doc, data, instruments, base)
+
+
+def answer_problems(
+    doc: Document, data: Any, instruments: Mapping[str, Instrument], base: tuple[str | int, ...]
+) -> list[P.Problem]:
+    """A response's instrument is installed, each item is one of its items and each answer
+    one the item allows; never quoting an answer. Parts the schema rejected are skipped."""
     if not (isinstance(data, Mapping) and isinstance(data.get("answers"), Mapping)):
-        return found
+        return []
     if not isinstance(data.get("instrument"), str):
-        return found
+        return []
     instrument = instruments.get(data["instrument"])
     if instrument is None:
         known = ", ".join(sorted(instruments)) or "none installed"
@@ -221,6 +229,7 @@ def _one_response_problems(
                 doc, (*base, "instrument"), f"names no installed instrument; installed: {known}"
             )
         ]
+    found: list[P.Problem] = []
     for item_id, answer in data["answers"].items():
         item = instrument.items.get(item_id)
         if item is None:

@@ -81,6 +81,20 @@ def compile_decision(
             f"{pad}    st = U",
             f"{pad}    sr = {ns.bind(sites.missing)}",
             f"{pad}    ss = None",
+        ]
+        if sites.municipalities is not None:
+            town = ns.bind("municipality")
+            out += [
+                f"{pad}    m = data.get({town})",
+                f"{pad}    if m is None:",
+                f"{pad}        m = derived.get({town})",
+                f"{pad}    if m is not None:",
+                f"{pad}        away = {ns.bind(sites.elsewhere)}(m)",
+                f"{pad}        if away is not None:",
+                f"{pad}            st = F",
+                f"{pad}            sr = away",
+            ]
+        out += [
             f"{pad}else:",
             f"{pad}    e = {ns.bind(sites.seen)}.get(v) if v.__class__ is str else None",
             f"{pad}    if e is None:",

@@ -121,10 +121,8 @@ class ProgramEvaluator:
                 status = "not_offered"
             elif as_of < window[0]:
                 status = "upcoming"
-            elif as_of <= target:
-                status = "due"
             elif as_of <= window[1]:
-                status = "overdue"
+                status = "due"  # never late while the window is open
             else:
                 status = "missed"
             out.append(_tuple_new(PlannedVisit, (visit, target, window, status, done_on, None)))

@@ -43,6 +43,7 @@ class Site:
     end: dt.date | None
     planned: bool
     district: str | None = None
+    municipality: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class Program:
                         end=_date(s.get("end")),
                         planned=s.get("status", "active") == "planned",
                         district=s.get("district"),
+                        municipality=s.get("municipality"),
                     )
                     for s in d["sites"]["list"]
                 ),

@@ -73,6 +73,16 @@ class SiteTable:
         self.names = ", ".join(s.name for s in sites.sites if not s.planned)
         self.missing = Reason("$.sites", U, frozen_text(NO_SITE_FACT[self.fact]), (self.fact,))
         self.seen: dict[str, SiteEntry] = {}
+        # Where the sites lie, when every one says: a family living elsewhere is not
+        # covered even when its site is unknown.
+        places = [s.municipality for s in sites.sites]
+        self.municipalities: frozenset[str] | None = (
+            frozenset(normalise_text(m) for m in places if m)
+            if self.fact != "municipality" and all(places)
+            else None
+        )
+        self.places = ", ".join(dict.fromkeys(m for m in places if m))
+        self._elsewhere: dict[str, Reason | None] = {}
         self.reasons: dict[tuple[str, str], Reason] = {}
         for site in sites.sites:
             self.reasons[(site.id, "planned")] = self._reason(
@@ -130,6 +140,25 @@ class SiteTable:
             "en": f"{value} does not take part in the programme (taking part: {self.names}).",
         }
         return Reason("$.sites", F, frozen_text(text), (self.fact,))
+
+    def elsewhere(self, municipality: Any) -> Reason | None:
+        """The reason a family living outside every site's municipality gives, or None
+        when it may live in one (or the sites do not say where they lie)."""
+        if self.municipalities is None or not isinstance(municipality, str):
+            return None
+        found = self._elsewhere.get(municipality, False)
+        if found is False:
+            found = None
+            if normalise_text(municipality) not in self.municipalities:
+                text = {
+                    "sv": f"Familjen bor i {municipality}; programmet ges bara vid BVC i {self.places}.",
+                    "en": f"The family lives in {municipality}; the programme runs only at BVCs in {self.places}.",
+                }
+                found = Reason("$.sites", F, frozen_text(text), ("municipality", self.fact))
+            if len(self._elsewhere) >= MEMO_LIMIT:
+                self._elsewhere.clear()
+            self._elsewhere[municipality] = found
+        return found  # type: ignore[return-value]
 
     def entry(self, value: Any) -> SiteEntry:
         """What a site value leads to, remembered for text (the same few names recur):

@@ -44,18 +44,19 @@ def score_domain(
             i for i in domain.items if i in answers and items[i].is_positive(answers[i])
         )
         if positive:
-            return _result(domain, FLAGGED, positive, missing, None, None, change)
+            return _result(domain, FLAGGED, positive, missing, None, None, change, None)
         status = UNDETERMINED if len(missing) > domain.max_missing else NOT_FLAGGED
-        return _result(domain, status, (), missing, None, None, change)
-    threshold = domain.threshold_for(response.language)
-    assert threshold is not None  # the schema requires it for score rules
+        return _result(domain, status, (), missing, None, None, change, None)
+    threshold, basis = domain.cutoff(response.language)
     scores = [(i, items[i].score(answers[i])) for i in domain.items if i in answers]
     total = sum(s for _, s in scores)
+    if threshold is None:  # no cut-off for the form's language: nothing can be judged
+        return _result(domain, UNDETERMINED, (), missing, total, None, change, basis)
     if total >= threshold:
         contributing = tuple(i for i, s in scores if s > 0)
-        return _result(domain, FLAGGED, contributing, missing, total, threshold, change)
+        return _result(domain, FLAGGED, contributing, missing, total, threshold, change, basis)
     status = UNDETERMINED if len(missing) > domain.max_missing else NOT_FLAGGED
-    return _result(domain, status, (), missing, total, threshold, change)
+    return _result(domain, status, (), missing, total, threshold, change, basis)
 
 
 _new = tuple.__new__
@@ -69,8 +70,9 @@ def _result(
     total: float | None,
     threshold: float | None,
     change: str,
+    basis: str | None,
 ) -> DomainResult:
-    return _new(DomainResult, (domain, status, deciding, missing, total, threshold, change))
+    return _new(DomainResult, (domain, status, deciding, missing, total, threshold, change, basis))
 
 
 def score(
@@ -197,9 +199,8 @@ class _Prepared:
             else:
                 status = UNDETERMINED if len(missing) > domain.max_missing else NOT_FLAGGED
             how = FIRST if was is None else change(was, status)
-            return _new(DomainResult, (domain, status, positive, missing, None, None, how))
-        threshold = domain.threshold_for(response.language)
-        assert threshold is not None  # the schema requires it for score rules
+            return _new(DomainResult, (domain, status, positive, missing, None, None, how, None))
+        threshold, basis = domain.cutoff(response.language)
         given: list[tuple[str, float]]
         if self.choices is not None:
             given = [(i, scores[answers[i]]) for i, scores in self.choices if i in answers]
@@ -210,11 +211,15 @@ class _Prepared:
                 if i in answers
             ]
         total = sum([s for _, s in given])
-        if total >= threshold:
+        contributing: tuple[str, ...] = ()
+        if threshold is None:  # no cut-off for the form's language: nothing can be judged
+            status = UNDETERMINED
+        elif total >= threshold:
             status = FLAGGED
             contributing = tuple([i for i, s in given if s > 0])
         else:
             status = UNDETERMINED if len(missing) > domain.max_missing else NOT_FLAGGED
-            contributing = ()
         how = FIRST if was is None else change(was, status)
-        return _new(DomainResult, (domain, status, contributing, missing, total, threshold, how))
+        return _new(
+            DomainResult, (domain, status, contributing, missing, total, threshold, how, basis)
+        )

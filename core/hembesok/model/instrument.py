@@ -9,6 +9,9 @@ from typing import Any
 from hembesok.model.definition import canonical_hash
 from hembesok.model.texts import Text
 
+#: How a score domain's cut-off was found (DomainResult.basis).
+VALIDATED, DEFAULT, NO_CUTOFF = "validated", "default", "none"
+
 
 @dataclass(frozen=True)
 class Item:
@@ -65,13 +68,25 @@ class Domain:
     title: Text
     items: tuple[str, ...]
     rule: str  # any_positive | score_at_least
-    threshold: float | None
-    by_language: Mapping[str, float]
+    threshold: float | None  # the explicit default for a language without a cut-off
+    by_language: Mapping[str, float]  # the validated cut-off of each language
     max_missing: int
     action: Action | None
+    default_note: Text | None = None
 
     def threshold_for(self, language: str) -> float | None:
-        return self.by_language.get(language, self.threshold)
+        """The cut-off a form in `language` is judged against: its own, or the default."""
+        return self.cutoff(language)[0]
+
+    def cutoff(self, language: str) -> tuple[float | None, str]:
+        """(cut-off, basis): `validated` for the language's own, `default` for the
+        instrument's explicit default, `none` when there is neither."""
+        own = self.by_language.get(language)
+        if own is not None:
+            return own, VALIDATED
+        if self.threshold is not None:
+            return self.threshold, DEFAULT
+        return None, NO_CUTOFF
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,7 @@ class Instrument:
                 threshold=raw["flag"].get("threshold"),
                 by_language=raw["flag"].get("by_language", {}),
                 max_missing=raw.get("max_missing", 0),
+                default_note=raw["flag"].get("default_note"),
                 action=Action(
                     raw["action"]["level"],
                     raw["action"]["text"],

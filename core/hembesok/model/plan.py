@@ -130,7 +130,12 @@ class PlannedVisit(NamedTuple):
     done_on: dt.date | None = None
     replaced_by: VisitRef | None = None  # (program id, visit id) that takes its place
 
-    def to_json(self, program: object = None) -> dict[str, Any]:
+    def days_left(self, as_of: dt.date) -> int | None:
+        """For a visit that is due: the days its window stays open after `as_of` (0: the
+        last day is today)."""
+        return (self.window.end - as_of).days if self.status == "due" else None
+
+    def to_json(self, as_of: dt.date | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": self.visit.id,
             "title": dict(self.visit.title),
@@ -145,6 +150,9 @@ class PlannedVisit(NamedTuple):
             out["done_on"] = self.done_on.isoformat()
         if self.replaced_by is not None:
             out["replaced_by"] = {"program": self.replaced_by[0], "visit": self.replaced_by[1]}
+        left = self.days_left(as_of) if as_of is not None else None
+        if left is not None:
+            out["days_left"] = left
         return out
 
 
@@ -193,7 +201,7 @@ class ProgramPlan(tuple[Any, ...]):
     def __repr__(self) -> str:
         return f"ProgramPlan(program={self.program.id!r}, decision={self.decision!r})"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, as_of: dt.date | None = None) -> dict[str, Any]:
         p = self.program
         return {
             "program": {
@@ -204,7 +212,7 @@ class ProgramPlan(tuple[Any, ...]):
                 "distribution": p.distribution,
             },
             "decision": self.decision.to_json(),
-            "visits": [v.to_json() for v in self.visits],
+            "visits": [v.to_json(as_of) for v in self.visits],
             "screenings": [s.to_json() for s in self.screenings],
         }
 
@@ -285,7 +293,7 @@ class Plan:
             "$schema": PLAN_SCHEMA_ID,
             "as_of": self.as_of.isoformat(),
             "engine": {"name": "hembesok", "version": self.engine_version},
-            "programs": [p.to_json() for p in self.programs],
+            "programs": [p.to_json(self.as_of) for p in self.programs],
             "timeline": [e.to_json() for e in self.timeline],
         }
         if self.case_ref is not None:

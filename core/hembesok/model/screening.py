@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from hembesok.model.instrument import Action, Domain, Instrument
+from hembesok.model.instrument import DEFAULT, NO_CUTOFF, Action, Domain, Instrument
 from hembesok.model.texts import Text
 
 FLAGGED, NOT_FLAGGED, UNDETERMINED = "flagged", "not_flagged", "undetermined"
@@ -74,12 +74,27 @@ class DomainResult(NamedTuple):
     score: float | None = None
     threshold: float | None = None
     change: str = FIRST
+    basis: str | None = None  # score domains: validated | default | none (model.instrument)
 
     @property
     def action(self) -> Action | None:
         return self.domain.action if self.status == FLAGGED else None
 
-    def to_json(self) -> dict[str, Any]:
+    def note(self, language: str) -> Text | None:
+        """Why a score domain's cut-off is a default, or why there is none."""
+        if self.basis == DEFAULT:
+            return self.domain.default_note or {
+                "sv": f"Bedömt mot instrumentets standardgräns: formulärets språk ({language}) har ingen validerad gräns.",
+                "en": f"Judged against the instrument's default cut-off: the form's language ({language}) has no validated cut-off.",
+            }
+        if self.basis == NO_CUTOFF:
+            return {
+                "sv": f"Ingen validerad gräns för formulärets språk ({language}): resultatet kan inte avgöras.",
+                "en": f"No validated cut-off for the form's language ({language}): the result cannot be decided.",
+            }
+        return None
+
+    def to_json(self, language: str = "sv") -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": self.domain.id,
             "title": dict(self.domain.title),
@@ -91,6 +106,10 @@ class DomainResult(NamedTuple):
         if self.score is not None:
             out["score"] = self.score
             out["threshold"] = self.threshold
+            out["threshold_basis"] = self.basis
+            note = self.note(language)
+            if note is not None:
+                out["note"] = dict(note)
         action = self.action
         if action is not None:
             out["action"] = {
@@ -126,7 +145,7 @@ class ScreeningResult(NamedTuple):
             },
             "date": r.date.isoformat(),
             "language": r.language,
-            "domains": [d.to_json() for d in self.domains],
+            "domains": [d.to_json(r.language) for d in self.domains],
             "flagged": [d.domain.id for d in self.domains if d.status == FLAGGED],
         }
         if r.respondent is not None:

@@ -43,8 +43,8 @@ FACTS: dict[str, Text] = {
         "en": "the family's first child born in Sweden",
     },
     "first_child.in_municipality": {
-        "sv": "familjens första barn i kommunen",
-        "en": "the family's first child while living in the municipality",
+        "sv": "familjens första barn, fött medan familjen bor i kommunen",
+        "en": "the family's first child, born while the family lives in the municipality",
     },
     "needs_support": {
         "sv": "identifierat behov av mer stöd",
@@ -78,7 +78,7 @@ DECISIONS: dict[str, Text] = {
 STATUSES: dict[str, Text] = {
     "upcoming": {"sv": "kommande", "en": "upcoming"},
     "due": {"sv": "aktuellt nu", "en": "due"},
-    "overdue": {"sv": "försenat", "en": "overdue"},
+    "not_answered": {"sv": "inte besvarat", "en": "not answered"},
     "missed": {"sv": "missat", "en": "missed"},
     "done": {"sv": "genomfört", "en": "done"},
     "not_offered": {

@@ -16,7 +16,7 @@ from typing import Any
 
 import pluggy
 
-from hembesok.language.conditions import Trace
+from hembesok.language.conditions import Trace, normalise_text
 from hembesok.language.program import Program, Site, Visit
 from hembesok.language.reasons import NO_SITE_FACT, rule_reason
 from hembesok.language.scoring import score
@@ -48,8 +48,10 @@ def implied_first_child_facts(facts: Mapping[str, Any]) -> dict[str, bool]:
 
     Only what follows logically: the first child of both parents is the first of the
     birthing parent and of at least one parent; a child that is no parent's first is
-    nobody's first. Nothing is inferred about `born_in_sweden` or `in_municipality`.
-    The case's own values always win (the engine adds derived facts only where absent).
+    nobody's first. The first child in the municipality is a first child born while the
+    family lived there: a family that moved in after the birth (`moved_in_on` is given
+    only then) or with an older child has none. Nothing is inferred about
+    `born_in_sweden`. The case's own values always win (derived facts fill only gaps).
     """
     either = facts.get("first_child.either_parent")
     both = facts.get("first_child.both_parents")
@@ -64,6 +66,11 @@ def implied_first_child_facts(facts: Mapping[str, Any]) -> dict[str, bool]:
         out["first_child.birthing_parent"] = False
     if birthing is False:
         out["first_child.both_parents"] = False
+    first = either if either is not None else out.get("first_child.either_parent")
+    if first is False or facts.get("moved_in_on") is not None:
+        out["first_child.in_municipality"] = False
+    elif first is True:
+        out["first_child.in_municipality"] = True
     return out
 
 
@@ -122,6 +129,9 @@ def _site_reason(program: Program, case: Case, as_of: dt.date) -> tuple[Truth, R
     fact = sites.match
     value = case.facts.get(fact)
     if value is None:
+        away = _lives_elsewhere(program, case.facts.get("municipality"))
+        if away is not None:
+            return Truth.FALSE, away, None
         return (
             Truth.UNKNOWN,
             Reason("$.sites", Truth.UNKNOWN, dict(NO_SITE_FACT[fact]), (fact,)),
@@ -204,6 +214,28 @@ def _site_reason(program: Program, case: Case, as_of: dt.date) -> tuple[Truth, R
     )
 
 
+def _lives_elsewhere(program: Program, municipality: Any) -> Reason | None:
+    """A family living in a municipality none of the program's sites lies in (when every
+    site says where it lies) is not covered, whatever its BVC."""
+    sites = program.sites
+    assert sites is not None
+    places = [s.municipality for s in sites.sites]
+    if sites.match == "municipality" or not all(places) or not isinstance(municipality, str):
+        return None
+    if normalise_text(municipality) in {normalise_text(m) for m in places if m}:
+        return None
+    names = ", ".join(dict.fromkeys(m for m in places if m))
+    return Reason(
+        "$.sites",
+        Truth.FALSE,
+        {
+            "sv": f"Familjen bor i {municipality}; programmet ges bara vid BVC i {names}.",
+            "en": f"The family lives in {municipality}; the programme runs only at BVCs in {names}.",
+        },
+        ("municipality", sites.match),
+    )
+
+
 def _validity_reason(program: Program, case: Case) -> Reason | None:
     birth = case.birth_date
     if program.valid_from is not None and birth < program.valid_from:
@@ -279,10 +311,8 @@ def plan_visit(
         status = "not_offered"
     elif as_of < window.start:
         status = "upcoming"
-    elif as_of <= target:
-        status = "due"
     elif as_of <= window.end:
-        status = "overdue"
+        status = "due"  # never late while the window is open
     else:
         status = "missed"
     return PlannedVisit(visit, target, window, status, done_on)

@@ -159,7 +159,7 @@ class PlanWriter:
         for index, pp in enumerate(plan.programs):
             if index:
                 out.append(b",")
-            self._write_program(pp, out)
+            self._write_program(pp, plan.as_of, out)
         out.append(b'],"timeline":[')
         prepared = {pp.program.id: self._program(pp) for pp in plan.programs}
         for index, entry in enumerate(plan.timeline):
@@ -172,7 +172,7 @@ class PlanWriter:
         out.append(b"}")
         return b"".join(out)
 
-    def _write_program(self, pp: ProgramPlan, out: list[bytes]) -> None:
+    def _write_program(self, pp: ProgramPlan, as_of: dt.date, out: list[bytes]) -> None:
         dumps = self.dumps
         prepared = self._program(pp)
         d = pp.decision
@@ -194,7 +194,7 @@ class PlanWriter:
         for index, visit in enumerate(pp.visits):
             if index:
                 out.append(b",")
-            self._write_visit(prepared, visit, out)
+            self._write_visit(prepared, visit, as_of, out)
         out.append(b'],"screenings":[')
         for index, occasion in enumerate(pp.screenings):
             if index:
@@ -202,10 +202,12 @@ class PlanWriter:
             self._write_occasion(occasion, out)
         out.append(b"]}")
 
-    def _write_visit(self, prepared: _Program, v: PlannedVisit, out: list[bytes]) -> None:
+    def _write_visit(
+        self, prepared: _Program, v: PlannedVisit, as_of: dt.date, out: list[bytes]
+    ) -> None:
         fixed = prepared.visits.get(v.visit.id)
         if fixed is None or fixed.visit is not v.visit:  # a visit a plugin made up
-            out.append(self.dumps(v.to_json()))
+            out.append(self.dumps(v.to_json(as_of)))
             return
         out += (
             fixed.head, self._date(v.target),
@@ -220,6 +222,8 @@ class PlanWriter:
                 b',"replaced_by":'
                 + self.dumps({"program": v.replaced_by[0], "visit": v.replaced_by[1]})
             )
+        if v.status == "due":
+            out.append(b',"days_left":%d' % (v.window.end - as_of).days)
         out.append(b"}")
 
     def _write_occasion(self, occasion: ScreeningOccasion, out: list[bytes]) -> None:
@@ -247,7 +251,7 @@ class PlanWriter:
         for index, d in enumerate(result.domains):
             if index:
                 out.append(b",")
-            out.append(self._domain(prepared, d))
+            out.append(self._domain(prepared, d, r.language))
         flagged = [d.domain.id for d in result.domains if d.status == FLAGGED]
         out.append(b'],"flagged":' + dumps(flagged))
         if r.respondent is not None:
@@ -259,10 +263,10 @@ class PlanWriter:
         out.append(b"}")
         return b"".join(out)
 
-    def _domain(self, prepared: _Instrument, d: DomainResult) -> bytes:
+    def _domain(self, prepared: _Instrument, d: DomainResult, language: str) -> bytes:
         fixed = prepared.domains.get(d.domain.id)
         if fixed is None:
-            return self.dumps(d.to_json())
+            return self.dumps(d.to_json(language))
         dumps = self.dumps
         parts = [
             fixed.head, d.status.encode(), b'","change":"', d.change.encode(),
@@ -271,6 +275,10 @@ class PlanWriter:
         ]  # fmt: skip
         if d.score is not None:
             parts.append(b',"score":' + dumps(d.score) + b',"threshold":' + dumps(d.threshold))
+            parts.append(b',"threshold_basis":' + dumps(d.basis))
+            note = d.note(language)
+            if note is not None:
+                parts.append(b',"note":' + dumps(dict(note)))
         if d.status == FLAGGED:
             parts.append(fixed.action)
         parts.append(b"}")

@@ -37,7 +37,13 @@ def screening_text(result: ScreeningResult, lang: str) -> str:
         lines.append(_REPRESENTATIVE[lang])
     rows = [list(_HEAD[lang])]
     for d in result.domains:
-        score = "" if d.score is None else f"{d.score:g} / {d.threshold:g}"
+        score = (
+            ""
+            if d.score is None
+            else f"{d.score:g} / {d.threshold:g}"
+            if d.threshold is not None
+            else f"{d.score:g} / –"
+        )
         rows.append(
             [
                 pick(d.domain.title, lang),
@@ -55,6 +61,9 @@ def screening_text(result: ScreeningResult, lang: str) -> str:
         if d.missing_items and d.status != FLAGGED:
             label = "obesvarade frågor" if lang == "sv" else "unanswered items"
             lines.append(f"  ? {pick(d.domain.title, lang)}: {label}: {', '.join(d.missing_items)}")
+        note = d.note(r.language)
+        if note is not None:
+            lines.append(f"  ! {pick(d.domain.title, lang)}: {pick(note, lang)}")
     return "\n".join(lines) + "\n"
 
 
