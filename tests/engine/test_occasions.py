@@ -69,3 +69,38 @@ def test_plan_json_with_occasions_validates(engine):
     ).to_json()
     assert list(schema_store.validator("plan").iter_errors(plan)) == []
     assert '"answers"' not in json.dumps(plan)
+
+
+def test_a_visit_made_without_the_questionnaire_is_not_answered(engine):
+    done = {
+        **BIRTH,
+        "visits_done": [
+            {"program": "rikshandboken", "visit": "bvc_6_8_weeks", "date": "2026-04-28"}
+        ],
+    }
+    (occasion,) = occasions(engine, done, dt.date(2026, 5, 4))
+    assert (occasion.status, occasion.results) == ("not_answered", ())
+    (answered,) = occasions(engine, {**done, "responses": [RESPONSE]}, dt.date(2026, 5, 4))
+    assert answered.status == "done"
+
+
+def test_a_response_may_name_the_visit_its_occasion_is_the_same_contact_as():
+    import hembesok_barnsakert
+
+    from hembesok.engine.occasions import screening_occasions
+
+    engine = Engine.from_modules([hembesok_rikshandboken, hembesok_barnsakert])
+    program = engine.programs["barnsakert"]
+    first = program.schedule[0]
+    assert first.same_as is not None  # BarnSäkert's first occasion is held at a national visit
+    evaluator = program.evaluator
+    birth = dt.date(2026, 3, 10)
+    visits = evaluator.visits(birth, dt.date(2026, 5, 4), {}, birth, False)
+    answers = {i: "no" for i in engine.instruments["barnsakert"].items}
+    from hembesok.model.screening import Response
+
+    named_by_the_ordinary_visit = Response(
+        "barnsakert", dt.date(2026, 4, 28), answers, "sv", "parent_1", first.same_as[1]
+    )
+    found = screening_occasions(program, visits, [named_by_the_ordinary_visit], engine.screen)
+    assert found[0].visit.visit.id == first.id and found[0].status == "done"

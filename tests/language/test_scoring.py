@@ -92,3 +92,33 @@ def test_result_json_names_items_but_carries_no_answer():
     assert "answers" not in result
     assert "'yes'" not in repr(result) and "'no'" not in repr(result)
     assert result["domains"][0]["deciding_items"] == ["smoke"]
+
+
+def test_a_language_without_a_validated_cut_off_is_undetermined_unless_a_default_is_given():
+    from hembesok.model.instrument import Domain
+
+    domain = next(d for d in MINI.domains if d.rule == "score_at_least")
+    # The mini instrument declares Arabic as validated and 20 as an explicit default.
+    assert domain.cutoff("ar") == (10, "validated")
+    assert domain.cutoff("sv") == (20, "default")
+    strict = Domain(**{**domain.__dict__, "threshold": None})
+    assert strict.cutoff("so") == (None, "none")
+
+
+def test_results_say_which_cut_off_judged_them():
+    import dataclasses
+
+    domain = next(d for d in MINI.domains if d.rule == "score_at_least")
+    somali = response({**ALL_NO, "sleep": "b", "hours": 20}, language="so")
+    judged = score(MINI, somali).domain(domain.id)
+    assert (judged.threshold, judged.basis) == (20, "default")
+    assert judged.note("so")["en"].startswith("Judged against the instrument's default cut-off")
+    no_default = dataclasses.replace(
+        MINI, domains=tuple(dataclasses.replace(d, threshold=None) for d in MINI.domains)
+    )
+    open_ = score(no_default, somali).domain(domain.id)
+    assert (open_.status, open_.threshold, open_.basis) == ("undetermined", None, "none")
+    assert "(so)" in open_.note("so")["sv"] and open_.to_json("so")["threshold_basis"] == "none"
+    from hembesok.language.scoring import Scorer
+
+    assert Scorer(no_default).score(somali).domain(domain.id) == open_

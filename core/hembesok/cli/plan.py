@@ -30,8 +30,20 @@ from hembesok.cli.options import iso_date
     "texts (schema compact-plan).",
 )
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="In the table, show the programs the family is not offered in full too, instead "
+    "of one line each.",
+)
 def plan(
-    case_file: str, as_of: dt.date | None, program_ids: tuple[str, ...], fmt: str, lang: str
+    case_file: str,
+    as_of: dt.date | None,
+    program_ids: tuple[str, ...],
+    fmt: str,
+    lang: str,
+    everything: bool,
 ) -> None:
     """Plan a case (a JSON file, or - for standard input): decisions and visits with statuses.
 
@@ -51,7 +63,10 @@ def plan(
     elif fmt == "compact":
         click.echo(pipeline.render(result, "compact").decode("utf-8"))
     else:
-        click.echo(plan_text(result, lang), nl=False)
+        text = plan_text(
+            result, lang, everything=everything, instruments=pipeline.engine.instruments
+        )
+        click.echo(text, nl=False)
 
 
 @click.command()

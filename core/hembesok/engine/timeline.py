@@ -1,5 +1,9 @@
 """One timeline across programs: replaced visits shown once, near visits pointed out.
 
+A visit that is the same contact as another program's visit (`same_as`, as BarnSäkert's
+questionnaire at the ordinary BVC visit) is not a second entry: the entry of the visit it
+is held at names it in `same_contact`.
+
 A family can be offered several programs at once (the national baseline and a local model).
 A local program's `replaces` says which baseline visits it takes over; when that program
 is offered (eligible, not declined) the replaced visit leaves the timeline and its own
@@ -69,14 +73,32 @@ def merge(plans: Sequence[ProgramPlan]) -> tuple[TimelineEntry, ...]:
                 replaces_by.setdefault(visit.replaced_by, []).append(
                     (plan.program.id, visit.visit.id)
                 )
-    for plan in plans:
-        if plan.decision.status != ELIGIBLE or plan.decision.declined:
-            continue
+    offered = [p for p in plans if p.decision.status == ELIGIBLE and not p.decision.declined]
+    on_timeline = {
+        (p.program.id, v.visit.id) for p in offered for v in p.visits if v.replaced_by is None
+    }
+    # A visit that is the same contact as another offered visit (BarnSäkert's questionnaire
+    # at the ordinary visit) is not a visit of its own: it goes with that visit.
+    with_visit: dict[VisitRef, list[VisitRef]] = {}
+    for plan in offered:
         for visit in plan.visits:
-            if visit.replaced_by is not None:
-                continue
+            same = visit.visit.same_as
+            if visit.replaced_by is None and same is not None and same in on_timeline:
+                with_visit.setdefault(same, []).append((plan.program.id, visit.visit.id))
+    folded = {ref for refs in with_visit.values() for ref in refs}
+    for plan in offered:
+        for visit in plan.visits:
             ref = (plan.program.id, visit.visit.id)
-            entries.append(TimelineEntry(plan, visit, tuple(replaces_by.get(ref, ()))))
+            if visit.replaced_by is not None or ref in folded:
+                continue
+            entries.append(
+                TimelineEntry(
+                    plan,
+                    visit,
+                    tuple(replaces_by.get(ref, ())),
+                    same_contact=tuple(with_visit.get(ref, ())),
+                )
+            )
     entries.sort(key=lambda e: (e.visit.target, e.program.program.id, e.visit.visit.id))
     return _mark_joinable(entries)
 

@@ -225,6 +225,7 @@ class TimelineEntry:
     visit: PlannedVisit
     replaces: tuple[VisitRef, ...] = ()
     join_with: tuple[VisitRef, ...] = ()
+    same_contact: tuple[VisitRef, ...] = ()  # visits of other programs held at this one
 
     @property
     def ref(self) -> VisitRef:
@@ -245,6 +246,7 @@ class TimelineEntry:
             "setting": self.visit.visit.setting,
             "replaces": [{"program": p, "visit": v} for p, v in self.replaces],
             "join_with": [{"program": p, "visit": v} for p, v in self.join_with],
+            "same_contact": [{"program": p, "visit": v} for p, v in self.same_contact],
         }
 
 

@@ -101,7 +101,8 @@ UI: dict[str, Text] = {
     "missing": {"sv": "Uppgifter som behövs", "en": "Facts needed"},
     "visit": {"sv": "Besök", "en": "Visit"},
     "target": {"sv": "Måldatum", "en": "Target"},
-    "window": {"sv": "Fönster", "en": "Window"},
+    "window": {"sv": "Tidsintervall", "en": "Window"},
+    "setting": {"sv": "Form", "en": "Setting"},
     "staff": {"sv": "Personal", "en": "Staff"},
     "status": {"sv": "Status", "en": "Status"},
     "as_of": {"sv": "Per datum", "en": "As of"},
@@ -119,6 +120,15 @@ UI: dict[str, Text] = {
         "sv": "samma vecka som {visit}: kan samordnas",
         "en": "same week as {visit}: may be joined",
     },
+    "not_offered": {"sv": "Erbjuds inte", "en": "Not offered"},
+    "show_all": {
+        "sv": "(--all visar dem i sin helhet; JSON-planen har alltid allt)",
+        "en": "(--all shows them in full; the JSON plan always has everything)",
+    },
+    "days_left": {"sv": "{n} dagar kvar", "en": "{n} days left"},
+    "day_left": {"sv": "1 dag kvar", "en": "1 day left"},
+    "last_day": {"sv": "sista dagen", "en": "last day"},
+    "same_contact": {"sv": "vid samma besök: {visit}", "en": "at the same visit: {visit}"},
     "provisional": {
         "sv": "Besöken nedan är preliminära tills beslutet kan fattas.",
         "en": "The visits below are provisional until the decision can be made.",
@@ -142,6 +152,31 @@ def fact_label(name: str, lang: str) -> str:
 def role_label(role: str, lang: str, extra: Mapping[str, Text] | None = None) -> str:
     text = (extra or {}).get(role) or ROLES.get(role)
     return pick(text, lang) if text else role
+
+
+#: Respondents are roles (the response schema allows no names): words for the usual ones.
+RESPONDENTS: dict[str, Text] = {
+    "birthing_parent": {"sv": "födande förälder", "en": "birthing parent"},
+    "other_parent": {"sv": "andra föräldern", "en": "other parent"},
+    "parent": {"sv": "förälder", "en": "parent"},
+    "guardian": {"sv": "vårdnadshavare", "en": "guardian"},
+}
+
+
+def respondent_label(role: str, lang: str) -> str:
+    """`parent_1` as "förälder 1", `birthing_parent` as "födande förälder"; others as given."""
+    known = RESPONDENTS.get(role)
+    if known is not None:
+        return pick(known, lang)
+    base, _, number = role.rpartition("_")
+    if number.isdigit() and base in RESPONDENTS:
+        return f"{pick(RESPONDENTS[base], lang)} {number}"
+    return role.replace("_", " ")
+
+
+def short_title(title: Text, lang: str) -> str:
+    """A program's or instrument's title up to its dash: "Göteborg", "EPDS"."""
+    return pick(title, lang).split(" – ")[0]
 
 
 def show_value(value: Any, lang: str) -> str:

@@ -299,7 +299,8 @@ class PlanWriter:
             b'","window":{"start":"', self._date(v.window.start),
             b'","end":"', self._date(v.window.end),
             fixed.timeline_middle, _refs(entry.replaces, self.dumps),
-            b',"join_with":', _refs(entry.join_with, self.dumps), b"}",
+            b',"join_with":', _refs(entry.join_with, self.dumps),
+            b',"same_contact":', _refs(entry.same_contact, self.dumps), b"}",
         )  # fmt: skip
 
 

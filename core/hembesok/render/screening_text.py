@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hembesok.model.plan import ProgramPlan
 from hembesok.model.screening import (
     CHANGE_TEXT,
@@ -11,7 +13,7 @@ from hembesok.model.screening import (
     UNDETERMINED,
     ScreeningResult,
 )
-from hembesok.model.texts import STATUSES, pick, role_label
+from hembesok.model.texts import STATUSES, pick, respondent_label, role_label
 from hembesok.render.table import table
 
 _REPRESENTATIVE = {
@@ -19,14 +21,14 @@ _REPRESENTATIVE = {
     "en": "Note: the item texts are written for hembesok and do not replace the official or licensed form.",
 }
 _HEAD = {
-    "sv": ("Område", "Resultat", "Jämfört med förra", "Poäng"),
+    "sv": ("Område", "Resultat", "Jämfört med förra tillfället", "Poäng"),
     "en": ("Domain", "Result", "Since last time", "Score"),
 }
 
 
 def screening_text(result: ScreeningResult, lang: str) -> str:
     i, r = result.instrument, result.response
-    who = f", {r.respondent}" if r.respondent else ""
+    who = f", {respondent_label(r.respondent, lang)}" if r.respondent else ""
     since = ""
     if result.previous_date is not None:
         since = f" ({'jämfört med' if lang == 'sv' else 'compared with'} {result.previous_date.isoformat()})"
@@ -67,12 +69,15 @@ def screening_text(result: ScreeningResult, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def occasions_lines(pp: ProgramPlan, lang: str) -> list[str]:
-    """A program's screening occasions: due, done or missed, and what the answers gave."""
+def occasions_lines(
+    pp: ProgramPlan, lang: str, instrument_title: Callable[[str], str] = str
+) -> list[str]:
+    """A program's screening occasions: due, answered, not answered or missed, and what the
+    answers gave. `instrument_title` names an instrument by its id."""
     if not pp.screenings:
         return []
     head = {
-        "sv": ("Frågeformulär", "Vid besök", "Fönster", "Status", "Resultat"),
+        "sv": ("Frågeformulär", "Vid besök", "Tidsintervall", "Status", "Resultat"),
         "en": ("Questionnaire", "At visit", "Window", "Status", "Result"),
     }[lang]
     rows = [list(head)]
@@ -80,7 +85,7 @@ def occasions_lines(pp: ProgramPlan, lang: str) -> list[str]:
         outcome = "; ".join(_result_summary(r, lang) for r in occ.results)
         rows.append(
             [
-                occ.instrument,
+                instrument_title(occ.instrument),
                 pick(occ.visit.visit.title, lang),
                 f"{occ.visit.window.start.isoformat()} – {occ.visit.window.end.isoformat()}",
                 pick(STATUSES[occ.status], lang),
@@ -91,7 +96,8 @@ def occasions_lines(pp: ProgramPlan, lang: str) -> list[str]:
 
 
 def _result_summary(result: ScreeningResult, lang: str) -> str:
-    who = f"{result.response.respondent}: " if result.response.respondent else ""
+    respondent = result.response.respondent
+    who = f"{respondent_label(respondent, lang)}: " if respondent else ""
     flagged = [
         f"{pick(d.domain.title, lang)} ({pick(CHANGE_TEXT[d.change], lang)})"
         for d in result.domains

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 
 from hembesok.language.conditions import Trace
 from hembesok.language.describe import describe_rule
-from hembesok.model.plan import Plan, ProgramPlan
+from hembesok.model.instrument import Instrument
+from hembesok.model.plan import NOT_ELIGIBLE, Plan, PlannedVisit, ProgramPlan
 from hembesok.model.texts import (
     DECISIONS,
     SETTINGS,
@@ -16,6 +18,7 @@ from hembesok.model.texts import (
     fact_label,
     pick,
     role_label,
+    short_title,
     show_value,
 )
 from hembesok.model.truth import Truth
@@ -25,40 +28,89 @@ from hembesok.render.table import table
 MARKS = {Truth.TRUE: "✓", Truth.FALSE: "✗", Truth.UNKNOWN: "?"}
 
 
-def plan_text(plan: Plan, lang: str) -> str:
+def plan_text(
+    plan: Plan,
+    lang: str,
+    *,
+    everything: bool = False,
+    instruments: Mapping[str, Instrument] | None = None,
+) -> str:
+    """The plan for a person: the programs the family is offered, or may be, in full; the
+    ones it is not offered folded into one line each with their reason (`everything`
+    shows them in full too); then one timeline across the programs offered."""
+    words = _Words(plan, lang, instruments or {})
     lines = [f"{pick(UI['as_of'], lang)} {plan.as_of.isoformat()} (hembesok {plan.engine_version})"]
     if not plan.programs:
         lines.append(pick(UI["no_programs"], lang))
+    folded = [] if everything else [p for p in plan.programs if p.decision.status == NOT_ELIGIBLE]
     for program_plan in plan.programs:
-        lines.append("")
-        lines.extend(program_text(program_plan, lang))
+        if program_plan not in folded:
+            lines.append("")
+            lines.extend(program_text(program_plan, lang, words))
+    if folded:
+        lines += ["", f"{pick(UI['not_offered'], lang)}:"]
+        for program_plan in folded:
+            lines.append(
+                f"  {words.program(program_plan.program.id)} – {_deciding(program_plan, lang)}"
+            )
+        lines.append(f"  {pick(UI['show_all'], lang)}")
     if len({e.program.program.id for e in plan.timeline}) > 1:
         lines.append("")
-        lines.extend(timeline_text(plan, lang))
+        lines.extend(timeline_text(plan, lang, words))
     return "\n".join(lines) + "\n"
 
 
-def timeline_text(plan: Plan, lang: str) -> list[str]:
-    """The merged timeline: one row per visit, replaced visits named, joinable ones marked."""
-    titles = {pp.program.id: pp for pp in plan.programs}
+def _deciding(pp: ProgramPlan, lang: str) -> str:
+    """The reason that settled a decision against the family: its first rule that failed."""
+    failed = [r for r in pp.decision.reasons if r.truth is Truth.FALSE]
+    return pick(failed[0].text, lang) if failed else pick(DECISIONS[pp.decision.status], lang)
+
+
+class _Words:
+    """Titles where a reader would otherwise see ids: programs, visits, instruments."""
+
+    def __init__(self, plan: Plan, lang: str, instruments: Mapping[str, Instrument]) -> None:
+        self.lang = lang
+        self.as_of = plan.as_of
+        self.plans = {pp.program.id: pp for pp in plan.programs}
+        self.instruments = instruments
+
+    def program(self, program_id: str) -> str:
+        pp = self.plans.get(program_id)
+        return short_title(pp.program.title, self.lang) if pp is not None else program_id
+
+    def visit(self, program_id: str, visit_id: str) -> str:
+        pp = self.plans.get(program_id)
+        visit = next((v for v in pp.program.schedule if v.id == visit_id), None) if pp else None
+        title = pick(visit.title, self.lang) if visit is not None else visit_id
+        return f"{self.program(program_id)}: {title}"
+
+    def instrument(self, instrument_id: str) -> str:
+        found = self.instruments.get(instrument_id)
+        return short_title(found.title, self.lang) if found is not None else instrument_id
+
+
+def timeline_text(plan: Plan, lang: str, words: _Words | None = None) -> list[str]:
+    """The merged timeline: one row per contact, replaced visits named, joinable ones marked."""
+    words = words or _Words(plan, lang, {})
     lines = [pick(UI["timeline"], lang)]
     rows = [[pick(UI[k], lang) for k in ("target", "program", "visit", "staff", "status", "note")]]
     for entry in plan.timeline:
         pp, v = entry.program, entry.visit
         notes = []
         for prog, visit in entry.replaces:
-            notes.append(f"{pick(UI['replaces'], lang)} {_visit_title(titles, prog, visit, lang)}")
+            notes.append(f"{pick(UI['replaces'], lang)} {words.visit(prog, visit)}")
+        for prog, visit in entry.same_contact:
+            notes.append(pick(UI["same_contact"], lang).format(visit=words.visit(prog, visit)))
         for prog, visit in entry.join_with:
-            notes.append(
-                pick(UI["join_with"], lang).format(visit=_visit_title(titles, prog, visit, lang))
-            )
+            notes.append(pick(UI["join_with"], lang).format(visit=words.visit(prog, visit)))
         rows.append(
             [
                 v.target.isoformat(),
-                pp.program.id,
+                words.program(pp.program.id),
                 pick(v.visit.title, lang),
                 ", ".join(role_label(r, lang, pp.program.roles) for r in v.visit.staff),
-                pick(STATUSES[v.status], lang),
+                _status(v, plan.as_of, lang, words),
                 "; ".join(notes),
             ]
         )
@@ -66,13 +118,20 @@ def timeline_text(plan: Plan, lang: str) -> list[str]:
     return lines
 
 
-def _visit_title(plans: dict[str, ProgramPlan], program: str, visit: str, lang: str) -> str:
-    pp = plans.get(program)
-    found = next((v for v in pp.visits if v.visit.id == visit), None) if pp else None
-    return f"{program}: {pick(found.visit.title, lang) if found else visit}"
+def _status(v: PlannedVisit, as_of: dt.date, lang: str, words: _Words) -> str:
+    state = pick(STATUSES[v.status], lang)
+    if v.done_on is not None:
+        state += f" {v.done_on.isoformat()}"
+    if v.replaced_by is not None:
+        state += f" ({pick(UI['by'], lang)} {words.visit(*v.replaced_by)})"
+    left = v.days_left(as_of)
+    if left is not None:
+        key = "last_day" if left == 0 else "day_left" if left == 1 else "days_left"
+        state += f" ({pick(UI[key], lang).format(n=left)})"
+    return state
 
 
-def program_text(pp: ProgramPlan, lang: str) -> list[str]:
+def program_text(pp: ProgramPlan, lang: str, words: _Words) -> list[str]:
     p, d = pp.program, pp.decision
     lines = [f"{pick(p.title, lang)}  [{p.id} {p.version}]"]
     status = pick(DECISIONS[d.status], lang)
@@ -86,28 +145,23 @@ def program_text(pp: ProgramPlan, lang: str) -> list[str]:
     if pp.visits and d.status == "undetermined":
         lines.append(f"  {pick(UI['provisional'], lang)}")
     if pp.visits:
-        header = [pick(UI[k], lang) for k in ("visit", "target", "window", "staff", "status")]
-        rows = [header]
+        keys = ("visit", "target", "window", "staff", "setting", "status")
+        rows = [[pick(UI[k], lang) for k in keys]]
+        as_of = words.as_of
         for v in pp.visits:
-            staff = ", ".join(role_label(r, lang, p.roles) for r in v.visit.staff)
-            setting = pick(SETTINGS[v.visit.setting], lang)
-            state = pick(STATUSES[v.status], lang)
-            if v.done_on is not None:
-                state += f" {v.done_on.isoformat()}"
-            if v.replaced_by is not None:
-                state += f" ({pick(UI['by'], lang)} {v.replaced_by[0]}: {v.replaced_by[1]})"
             rows.append(
                 [
                     pick(v.visit.title, lang),
                     v.target.isoformat(),
                     f"{v.window.start.isoformat()} – {v.window.end.isoformat()}",
-                    f"{staff} ({setting})",
-                    state,
+                    ", ".join(role_label(r, lang, p.roles) for r in v.visit.staff),
+                    pick(SETTINGS[v.visit.setting], lang),
+                    _status(v, as_of, lang, words),
                 ]
             )
         lines.append("")
         lines.extend(table(rows, "  "))
-    lines.extend(occasions_lines(pp, lang))
+    lines.extend(occasions_lines(pp, lang, words.instrument))
     return lines
 
 
