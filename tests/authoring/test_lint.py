@@ -328,6 +328,6 @@ def test_an_example_with_a_questionnaire_response_is_scored_with_the_installed_i
     data["examples"] = [example]
     plugins = make_plugin_manager(modules=[hembesok_barnsakert], env={})
     assert lint(data, plugins) == []
-    example["expect"]["visits"]["ten_months"] = "overdue"
+    example["expect"]["visits"]["ten_months"] = "missed"
     (problem,) = lint(data, plugins)
-    assert problem.message.endswith("visit ten_months: expected overdue, got due")
+    assert problem.message.endswith("visit ten_months: expected missed, got due")

@@ -68,7 +68,7 @@ PROGRAM = """\
       - name: first child
         as_of: "2026-03-20"
         case: {child: {birth_date: "2026-03-10"}, first_child: {either_parent: true}}
-        expect: {decision: eligible, visits: {newborn: overdue}}
+        expect: {decision: eligible, visits: {newborn: missed}}
     """
 
 REGISTERS = """
@@ -101,7 +101,7 @@ def hembesok_case_facts(case, as_of):  # not marked: silently never called
             "hembesok_case_facts in hembesok_broken is not marked with @hookimpl*",
             "*TestBroken.test_example?broken?0? first child?*",
             "*program.yaml:14:5: example 0 'first child' of broken fails:",
-            "  visit newborn: expected overdue, got due",
+            "  visit newborn: expected missed, got due",
         ]
     )
 

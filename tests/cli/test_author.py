@@ -42,7 +42,7 @@ def authored(tmp_path, register_plugin):
             visit["program"] = "authored"
         example["case"].pop("declined", None)
     data["examples"] = data["examples"][:3]
-    data["examples"][0]["expect"]["visits"]["two_months"] = "overdue"  # it is due
+    data["examples"][0]["expect"]["visits"]["two_months"] = "missed"  # it is due
     data["examples"][1]["expect"]["decision"] = "undetermined"  # it is eligible
     path = tmp_path / "program.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
@@ -67,7 +67,7 @@ def test_a_failing_example_prints_a_diff_per_field_and_exits_1(authored):
     first = lines.index("  FAIL [0] first child in Vaggeryd, newborn visit done, 2-month visit due")
     assert lines[first + 1].strip().startswith(f"{authored}:")
     assert lines[first + 2].split() == ["field", "expected", "got"]
-    assert lines[first + 3].split() == ["visit", "two_months", "overdue", "due"]
+    assert lines[first + 3].split() == ["visit", "two_months", "missed", "due"]
     second = lines.index("  FAIL [1] municipality given as its code, 2-month visit overdue")
     assert lines[second + 3].split() == ["decision", "undetermined", "eligible"]
     assert lines[-1] == "1 program(s), 3 example(s): 1 passed, 2 failed — 2 failed"
@@ -91,14 +91,14 @@ def test_json_output_carries_each_diff_with_its_location(authored):
     assert failing[0]["diffs"] == [
         {
             "field": "visit two_months",
-            "expected": "overdue",
+            "expected": "missed",
             "got": "due",
             "where": failing[0]["diffs"][0]["where"],
         }
     ]
     where = failing[0]["diffs"][0]["where"]
     line = int(where.rsplit(":", 2)[1])
-    assert "two_months: overdue" in authored.read_text().splitlines()[line - 1]
+    assert "two_months: missed" in authored.read_text().splitlines()[line - 1]
 
 
 def test_a_visit_without_expected_status_is_reported(tmp_path, register_plugin):

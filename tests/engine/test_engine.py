@@ -57,8 +57,8 @@ def test_no_clock_is_read_outside_the_command_line_and_the_service():
         (D(2026, 3, 16), "upcoming"),  # window opens 17 March
         (D(2026, 3, 17), "due"),  # first day of the window
         (D(2026, 3, 24), "due"),  # target date
-        (D(2026, 3, 25), "overdue"),
-        (D(2026, 3, 31), "overdue"),  # last day of the window
+        (D(2026, 3, 25), "due"),  # never late while the window is open
+        (D(2026, 3, 31), "due"),  # last day of the window
         (D(2026, 4, 1), "missed"),
     ],
 )

@@ -68,7 +68,7 @@ def test_schema_checks_answer_shapes_and_flag_rules():
     messages = {p.path: p.message for p in found}
     assert messages["$.items[0].answer"] == "missing required field 'positive'"
     assert (
-        messages["$.domains[0].flag"] == "score_at_least needs a threshold; any_positive takes none"
+        messages["$.domains[0].flag"] == "any_positive takes no cut-off"
     )
 
 

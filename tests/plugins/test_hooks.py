@@ -67,6 +67,7 @@ def test_builtin_derived_ages():
     ] == {
         "child.age_days": 55,
         "child.age_months": 1,
+        "first_child.in_municipality": True,  # a first child, and the family did not move in
     }
 
 

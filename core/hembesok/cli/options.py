@@ -9,9 +9,11 @@ import click
 
 def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     """A `--as-of` style option: a date written YYYY-MM-DD, or a usage error (exit 2)."""
+    from hembesok.io.dates import InvalidDate, parse_date
+
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("must be a date written YYYY-MM-DD") from None
+        return parse_date(value)
+    except InvalidDate as exc:
+        raise click.BadParameter(str(exc)) from None

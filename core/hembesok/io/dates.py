@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_DATE = re.compile(r"(?:19|2[01])\d{2}-\d{2}-\d{2}", re.ASCII)
 
-#: What every date error says would be right.
-DATE_FORMAT = "a date written YYYY-MM-DD"
+#: What every date error says would be right. The years are bounded (io/limits.py) so that
+#: no age or window reckoned from a date can fall off the calendar.
+DATE_FORMAT = "a date written YYYY-MM-DD, in the years 1900–2199"
 
 
 class InvalidDate(ValueError):

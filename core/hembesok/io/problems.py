@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from hembesok.io import schemas
-from hembesok.io.documents import Document, DocumentError, JsonPath
+from hembesok.io import limits, schemas
+from hembesok.io.documents import Document, DocumentError, JsonPath, too_deep
 
 if TYPE_CHECKING:  # jsonschema is imported when a document first needs its problems
     from jsonschema.exceptions import ValidationError
@@ -94,6 +94,13 @@ def validate(
     data = doc.data
     for key in base:
         data = data[key]
+    deep = too_deep(data)
+    if deep is not None:  # no schema walk over what could exhaust the stack
+        where = (*base, *deep)
+        problems.append(
+            problem_at(doc, where, f"is nested more than {limits.MAX_DEPTH} levels deep")
+        )
+        return sort_problems(problems)
     errors = list(schemas.validator(schema_name).iter_errors(data))
     for error in _without_derivatives(errors):
         problems.append(_to_problem(doc, error, schema_name, redact, base))

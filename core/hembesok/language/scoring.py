@@ -188,7 +188,7 @@ class _Prepared:
             else:
                 status = UNDETERMINED if len(missing) > domain.max_missing else NOT_FLAGGED
             how = FIRST if was is None else change(was, status)
-            return _new(DomainResult, (domain, status, positive, missing, None, None, how))
+            return _new(DomainResult, (domain, status, positive, missing, None, None, how, None))
         if domain.rule == "any_positive":
             positive = tuple(
                 [i for i, item in zip(self.items, self.checks, strict=True)

@@ -77,7 +77,10 @@ class _Words:
 
     def program(self, program_id: str) -> str:
         pp = self.plans.get(program_id)
-        return short_title(pp.program.title, self.lang) if pp is not None else program_id
+        if pp is None:
+            return program_id
+        short = pp.program.definition.get("short_title")
+        return pick(short, self.lang) if short else short_title(pp.program.title, self.lang)
 
     def visit(self, program_id: str, visit_id: str) -> str:
         pp = self.plans.get(program_id)
