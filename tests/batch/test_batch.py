@@ -212,8 +212,6 @@ def test_detect_format_by_suffix_then_first_byte():
 class _Broken:
     """An engine with a bug whose message would leak a value."""
 
-    programs: dict = {}
-
     def reference_problems(self, doc, as_of=None, base=()):
         return []
 

@@ -67,9 +67,7 @@ def test_schema_checks_answer_shapes_and_flag_rules():
     found = instrument_problems(parse_yaml(text, "bad.yaml"))
     messages = {p.path: p.message for p in found}
     assert messages["$.items[0].answer"] == "missing required field 'positive'"
-    assert (
-        messages["$.domains[0].flag"] == "any_positive takes no cut-off"
-    )
+    assert messages["$.domains[0].flag"] == "any_positive takes no cut-off"
 
 
 def test_duplicate_item_and_option_values():

@@ -30,6 +30,7 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
+from hembesok.engine.evaluator import DERIVED_FACTS_ATTRIBUTE
 from hembesok.io import schemas
 from hembesok.io.documents import Document, JsonPath
 from hembesok.io.loading import load_instrument
@@ -44,8 +45,6 @@ from hembesok.plugins.manager import LoadedPlugins, make_plugin_manager
 #: Facts the core derives for every case (hembesok.plugins.declarative).
 CORE_DERIVED_FACTS = frozenset({"child.age_days", "child.age_months"})
 
-#: A plugin module may list the fact names its `hembesok_case_facts` returns here.
-DERIVED_FACTS_ATTRIBUTE = "HEMBESOK_DERIVED_FACTS"
 
 _CASE_KEYS_NOT_FACTS = frozenset({"visits_done", "declined", "responses", "facts"})
 _FREE_FACT = re.compile(r"^facts\.[a-z][a-z0-9_]*$")

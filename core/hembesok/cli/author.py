@@ -146,7 +146,7 @@ def test(names: tuple[str, ...], fmt: str) -> None:
     """
     from hembesok.cli.common import engine as _engine
 
-    engine = _engine()
+    engine = _engine(strict=True)
     results = [run_program(engine, p) for p in select_programs(engine, names)]
     if fmt == "json":
         click.echo(json.dumps(_json(results), ensure_ascii=False, indent=2))

@@ -51,7 +51,11 @@ def fail_with_problems(found: Sequence[Problem], as_json: bool = False) -> NoRet
     raise Failure("\n".join(str(p) for p in found), EXIT_INVALID)
 
 
-def engine(strict: bool = True) -> Engine:
+def engine(strict: bool = False, warn: bool = True) -> Engine:
+    """The installed plugins' engine. A plugin that fails to import, or a program file that
+    does not load, is named on standard error and left out; every other program plans.
+    `strict` (for commands that check the files themselves) makes an invalid program file
+    an installation error instead (exit 3)."""
     from hembesok.engine.engine import Engine
     from hembesok.plugins.manager import PluginError
 
@@ -64,13 +68,17 @@ def engine(strict: bool = True) -> Engine:
             f"hembesok: warning: plugin '{failure.name}' ({failure.distribution}) failed to load and was skipped: {failure.error}",
             err=True,
         )
-    if engine.errors and strict:
-        lines = [
-            f"hembesok: the program file of {e.distribution} is invalid:"
-            + "".join(f"\n  {p}" for p in e.problems)
-            for e in engine.errors
-        ]
+    lines = [
+        f"hembesok: the program file of {e.distribution} is invalid:"
+        + "".join(f"\n  {p}" for p in e.problems)
+        for e in engine.errors
+    ]
+    if lines and strict:
         raise Failure("\n".join(lines), EXIT_PLUGINS)
+    if lines and warn:
+        click.echo(
+            "\n".join(lines) + "\nhembesok: warning: planning without those programs", err=True
+        )
     return engine
 
 

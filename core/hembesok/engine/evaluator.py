@@ -20,6 +20,7 @@ from typing import Any
 
 import pluggy
 
+from hembesok.engine.guard import Guard, HookFailure
 from hembesok.engine.occasions import screening_occasions
 from hembesok.engine.references import reference_problems
 from hembesok.engine.timeline import apply_replacements, merge
@@ -35,6 +36,9 @@ from hembesok.model.screening import Response, ScreeningResult
 from hembesok.plugins.manager import BUILTIN_NAME, LoadedPlugins
 from hembesok.version import __version__
 
+#: A plugin module may list the facts its `hembesok_case_facts` derives (authoring.lint
+#: reads it too).
+DERIVED_FACTS_ATTRIBUTE = "HEMBESOK_DERIVED_FACTS"
 #: A plugin module may name the program and instrument ids its decision hooks answer for;
 #: the others are planned without dispatch. Without it, it answers for every one.
 ANSWERS_FOR_ATTRIBUTE = "HEMBESOK_ANSWERS_FOR"
@@ -71,6 +75,7 @@ class Evaluator:
         #: with its trace: the reference the compiled path is tested against.
         self.interpret = interpret
         self._prepared: _Dispatch | None = None
+        self._guard = Guard(loaded, loaded.hook_seconds)
         self._scorers: dict[str, Scorer] = {}
         self._days: dict[str, dt.date] = {}
 
@@ -101,10 +106,9 @@ class Evaluator:
         )
         data = case.data
         birth = case.birth_date
-        hook = self.loaded.manager.hook
+        failed: dict[str, HookFailure] = {}
         if d.case_facts:
-            derived = self._derived_by_hooks(case, as_of)
-            case = case.with_facts(derived)
+            derived, case = self._derived_by_hooks(case, as_of, failed)
         else:
             derived = builtin_facts(data, birth, as_of, d.needs_ages, d.needs_first_child)
         done = done_visits(data, self._days)
@@ -117,33 +121,39 @@ class Evaluator:
         for program in chosen:
             pid = program.id
             evaluator = program.evaluator
-            if by_hooks and pid in d.eligibility:
-                decision: Decision = hook.hembesok_eligibility(
-                    program=program, case=case, as_of=as_of
-                )
-            else:
-                decision = evaluator.decide(
-                    data,
-                    birth,
-                    as_of,
-                    derived,
-                    moved,
-                    pid in declined_ids,
-                    (program.eligibility, facts),
-                )
-            if by_hooks and pid in d.schedule:
-                visits: tuple[PlannedVisit, ...] = tuple(
-                    hook.hembesok_visit_schedule(
-                        program=program, case=case, decision=decision, as_of=as_of
+            try:
+                failure = failed.get(pid)
+                if failure is not None:
+                    raise failure
+                if by_hooks and pid in d.eligibility:
+                    decision: Decision = self._guard.call(
+                        "hembesok_eligibility",
+                        Decision,
+                        program=program,
+                        case=self._for_plugins(case),
+                        as_of=as_of,
                     )
-                    or ()
-                )
-            elif decision.status == NOT_ELIGIBLE:
-                visits = ()
-            else:
-                visits = evaluator.visits(
-                    birth, as_of, done, decision.enrolment_date or birth, decision.declined
-                )
+                else:
+                    decision = evaluator.decide(
+                        data,
+                        birth,
+                        as_of,
+                        derived,
+                        moved,
+                        pid in declined_ids,
+                        (program.eligibility, facts),
+                    )
+                if by_hooks and pid in d.schedule:
+                    visits = self._scheduled(program, case, decision, as_of)
+                elif decision.status == NOT_ELIGIBLE:
+                    visits = ()
+                else:
+                    visits = evaluator.visits(
+                        birth, as_of, done, decision.enrolment_date or birth, decision.declined
+                    )
+            except HookFailure as failure:
+                plans.append(ProgramPlan(program, failure.decision(), (), (), failure.error()))
+                continue
             occasions = (
                 screening_occasions(program, visits, case.responses, score)
                 if program.screening and visits
@@ -169,9 +179,9 @@ class Evaluator:
         )
         data = case.data
         birth = case.birth_date
+        failed: dict[str, HookFailure] = {}
         if d.case_facts:
-            derived = self._derived_by_hooks(case, as_of)
-            case = case.with_facts(derived)
+            derived, case = self._derived_by_hooks(case, as_of, failed)
         else:
             derived = builtin_facts(data, birth, as_of, d.needs_ages, d.needs_first_child)
         declined_ids = data.get("declined") or ()
@@ -180,10 +190,19 @@ class Evaluator:
         out: dict[str, Decision] = {}
         for program in chosen:
             pid = program.id
-            if pid in d.eligibility:
-                out[pid] = self.loaded.manager.hook.hembesok_eligibility(
-                    program=program, case=case, as_of=as_of
-                )
+            if pid in failed:
+                out[pid] = failed[pid].decision()
+            elif pid in d.eligibility:
+                try:
+                    out[pid] = self._guard.call(
+                        "hembesok_eligibility",
+                        Decision,
+                        program=program,
+                        case=self._for_plugins(case),
+                        as_of=as_of,
+                    )
+                except HookFailure as failure:
+                    out[pid] = failure.decision()
             else:
                 out[pid] = program.evaluator.decide(
                     data,
@@ -205,12 +224,52 @@ class Evaluator:
             data = data[key]
         return reference_problems(doc, data, base, as_of, self.programs, self.instruments)
 
-    def _derived_by_hooks(self, case: Case, as_of: dt.date) -> dict[str, Any]:
-        derived: dict[str, Any] = {}
-        for facts in self.loaded.manager.hook.hembesok_case_facts(case=case, as_of=as_of):
-            if facts:
-                derived.update({k: v for k, v in facts.items() if k not in derived})
-        return derived
+    def _for_plugins(self, case: Case) -> Case:
+        """The case as plugins see it: without the child's identity number, unless the
+        engine was built to show it (HEMBESOK_PLUGINS_SEE_IDENTIFIERS=1)."""
+        return case if self.loaded.identifiers else case.without_identifier()
+
+    def _derived_by_hooks(
+        self, case: Case, as_of: dt.date, failed: dict[str, HookFailure]
+    ) -> tuple[dict[str, Any], Case]:
+        """Every plugin's derived facts, each plugin on its own; a plugin that fails fails
+        the programs it answers for (its HEMBESOK_ANSWERS_FOR, else those reading one of its
+        HEMBESOK_DERIVED_FACTS, else every program)."""
+        derived, failures = self._guard.derived_facts(self._for_plugins(case), as_of)
+        for plugin, failure in failures:
+            for pid in self._answered_by(plugin):
+                failed.setdefault(pid, failure)
+        return derived, case.with_facts(derived)
+
+    def _answered_by(self, plugin: object) -> list[str]:
+        named = getattr(plugin, ANSWERS_FOR_ATTRIBUTE, ALL)
+        if named is not ALL:
+            return [named] if isinstance(named, str) else list(named)
+        facts = getattr(plugin, DERIVED_FACTS_ATTRIBUTE, None)
+        if facts:
+            given = {facts} if isinstance(facts, str) else set(facts)
+            return [p.id for p in self.programs.values() if p.eligibility.facts_used & given]
+        return list(self.programs)
+
+    def _scheduled(
+        self, program: Program, case: Case, decision: Decision, as_of: dt.date
+    ) -> tuple[PlannedVisit, ...]:
+        visits = self._guard.call(
+            "hembesok_visit_schedule",
+            None,
+            program=program,
+            case=self._for_plugins(case),
+            decision=decision,
+            as_of=as_of,
+        )
+        planned = tuple(visits or ())
+        if not all(isinstance(v, PlannedVisit) for v in planned):
+            raise HookFailure(
+                self._guard.plugins("hembesok_visit_schedule"),
+                "hembesok_visit_schedule",
+                "returned something other than planned visits",
+            )
+        return planned
 
     def _score(self, response: Response, history: Sequence[Response] = ()) -> ScreeningResult:
         """`screen` where no plugin scores: the instrument's prepared scorer."""

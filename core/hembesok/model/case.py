@@ -98,6 +98,16 @@ class Case:
             self._responses = tuple(Response.from_dict(r) for r in self.data.get("responses", ()))
         return self._responses
 
+    def without_identifier(self) -> Case:
+        """A copy whose document holds no identity number (what plugins are given)."""
+        child = self.data.get("child")
+        if not isinstance(child, Mapping) or "identifier" not in child:
+            return self
+        data = {**self.data, "child": {k: v for k, v in child.items() if k != "identifier"}}
+        copy = Case(data, self._extra)
+        copy._responses, copy._done, copy._declined = self._responses, self._done, self._declined
+        return copy
+
     def with_facts(self, extra: Mapping[str, Any]) -> Case:
         """A copy with derived facts added (the case's own facts win on a clash)."""
         if not extra:

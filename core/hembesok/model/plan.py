@@ -175,8 +175,21 @@ class ScreeningOccasion(NamedTuple):
         }
 
 
+@dataclass(frozen=True)
+class PluginError:
+    """A plugin that failed for this program: its distributions, the hook, and how."""
+
+    plugins: tuple[str, ...]
+    hook: str
+    how: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"plugins": list(self.plugins), "hook": self.hook, "how": self.how}
+
+
 class ProgramPlan(tuple[Any, ...]):
-    """One program's part of a plan: the decision, the visits, the screening occasions."""
+    """One program's part of a plan: the decision, the visits, the screening occasions, and,
+    when a plugin failed for this program, what failed."""
 
     __slots__ = ()
 
@@ -186,16 +199,19 @@ class ProgramPlan(tuple[Any, ...]):
         decision: Decision,
         visits: tuple[PlannedVisit, ...],
         screenings: tuple[ScreeningOccasion, ...] = (),
+        error: PluginError | None = None,
     ) -> ProgramPlan:
-        return _new(cls, (program, decision, visits, screenings))
+        return _new(cls, (program, decision, visits, screenings, error))
 
     program: Program = property(itemgetter(0))  # type: ignore[assignment]
     decision: Decision = property(itemgetter(1))  # type: ignore[assignment]
     visits: tuple[PlannedVisit, ...] = property(itemgetter(2))  # type: ignore[assignment]
     screenings: tuple[ScreeningOccasion, ...] = property(itemgetter(3))  # type: ignore[assignment]
+    error: PluginError | None = property(itemgetter(4))  # type: ignore[assignment]
 
     def replace(self, **changes: Any) -> ProgramPlan:
-        fields = dict(zip(("program", "decision", "visits", "screenings"), self, strict=True))
+        names = ("program", "decision", "visits", "screenings", "error")
+        fields = dict(zip(names, self, strict=True))
         return ProgramPlan(**{**fields, **changes})
 
     def __repr__(self) -> str:
@@ -203,7 +219,7 @@ class ProgramPlan(tuple[Any, ...]):
 
     def to_json(self, as_of: dt.date | None = None) -> dict[str, Any]:
         p = self.program
-        return {
+        out = {
             "program": {
                 "id": p.id,
                 "version": p.version,
@@ -215,6 +231,9 @@ class ProgramPlan(tuple[Any, ...]):
             "visits": [v.to_json(as_of) for v in self.visits],
             "screenings": [s.to_json() for s in self.screenings],
         }
+        if self.error is not None:
+            out["error"] = self.error.to_json()
+        return out
 
 
 @dataclass(frozen=True)

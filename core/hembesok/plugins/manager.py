@@ -8,6 +8,12 @@ Environment:
   HEMBESOK_LOAD_PLUGINS      comma-separated allow-list of entry-point names
                              (set but empty: load no installed plugin)
   HEMBESOK_DISABLED_PLUGINS  comma-separated block-list of entry-point names
+  HEMBESOK_HOOK_SECONDS      how long one plugin hook call may take (default 2); a plugin
+                             that overruns, raises or answers wrongly fails only the
+                             programs it answers for
+  HEMBESOK_PLUGINS_SEE_IDENTIFIERS=1
+                             give plugins the child's identity number (by default they
+                             never see it)
   HEMBESOK_TRACE_HOOKS=1     plan through the hooks and write each call (hook, plugins,
                              duration; never the arguments, which hold case data) to
                              standard error
@@ -62,6 +68,10 @@ class LoadedPlugins:
     #: HEMBESOK_TRACE_HOOKS is set: every program is planned through the hooks, so that
     #: each call can be written out (otherwise only plugins that answer are called).
     traced: bool = False
+    #: HEMBESOK_PLUGINS_SEE_IDENTIFIERS=1: plugins are given the child's identity number.
+    identifiers: bool = False
+    #: HEMBESOK_HOOK_SECONDS: how long one hook call may take before its plugin is failed.
+    hook_seconds: float = 2.0
 
     def distribution_of(self, plugin: object) -> str:
         name = self.manager.get_name(plugin)
@@ -113,10 +123,26 @@ def make_plugin_manager(
             f"{exc}. Hook names start with 'hembesok_'; see docs/hooks.md for the list."
         ) from None
 
+    loaded.identifiers = env.get("HEMBESOK_PLUGINS_SEE_IDENTIFIERS", "") not in ("", "0")
+    loaded.hook_seconds = _seconds(env.get("HEMBESOK_HOOK_SECONDS"))
     if env.get("HEMBESOK_TRACE_HOOKS", "") not in ("", "0"):
         _enable_trace(pm, trace_to or sys.stderr)
         loaded.traced = True
     return loaded
+
+
+def _seconds(value: str | None) -> float:
+    """A time budget in seconds (default 2); a value that is not a positive number is an
+    installation error, not a reason to wait forever."""
+    if value is None or value.strip() == "":
+        return 2.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < 3600:
+        raise PluginError("HEMBESOK_HOOK_SECONDS must be a number of seconds above 0, e.g. 2")
+    return seconds
 
 
 def _installed_entry_points() -> Sequence[metadata.EntryPoint]:

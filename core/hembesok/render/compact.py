@@ -55,7 +55,7 @@ class _Iso:
 def compact_program(
     pp: ProgramPlan, iso: Callable[[dt.date], str] = dt.date.isoformat
 ) -> dict[str, Any]:
-    program, decision, planned, screenings = pp
+    program, decision, planned, screenings, error = pp
     status = decision.status
     out: dict[str, Any] = {
         "id": program.id,
@@ -82,6 +82,8 @@ def compact_program(
                 entry["replaced_by"] = {"program": replaced_by[0], "visit": replaced_by[1]}
             visits.append(entry)
         out["visits"] = visits
+    if error is not None:
+        out["error"] = error.to_json()
     if screenings:
         out["screenings"] = [
             {

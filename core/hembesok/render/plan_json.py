@@ -200,7 +200,10 @@ class PlanWriter:
             if index:
                 out.append(b",")
             self._write_occasion(occasion, out)
-        out.append(b"]}")
+        out.append(b"]")
+        if pp.error is not None:
+            out.append(b',"error":' + dumps(pp.error.to_json()))
+        out.append(b"}")
 
     def _write_visit(
         self, prepared: _Program, v: PlannedVisit, as_of: dt.date, out: list[bytes]
