@@ -154,6 +154,9 @@ def assert_located(problems, source):
 @example([(0, 0, "a: &a [*a]\n")])
 @example([(0, 10**6, "\n  - {age: {years: 9000}}")])
 @example([(0, 0, "x: " + "[" * 600 + "]" * 600 + "\n")])
+@example([(0, 0, "? ")])  # a null key: once a crash in the quick schema check
+@example([(0, 0, "1: a\n")])
+@example([(0, 14, "\ud800")])  # text that is not text
 def test_a_mutated_program_file_is_valid_or_located_never_an_internal_error(choices):
     text = mutate(PROGRAM, choices)
     with at_most(10):
@@ -253,6 +256,7 @@ def test_a_changed_case_plans_or_is_refused_with_located_problems(changes):
 @example([(0, 0, "[" * 500)])
 @example([(0, 200, "9" * 5000)])
 @example([(0, 200, "NaN")])
+@example([(0, 2, "\ud800")])
 def test_mutated_case_text_plans_or_is_refused(choices):
     text = mutate(json.dumps(CASE, ensure_ascii=False), choices)
     with at_most(10):

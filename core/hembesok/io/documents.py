@@ -93,6 +93,16 @@ class DocumentError(Exception):
         self.message = message
 
 
+def _not_text(path: str, text: str) -> DocumentError | None:
+    """Text that cannot be written as UTF-8 (a lone surrogate, e.g. from bytes decoded with
+    `surrogateescape`) is refused where it stands."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return DocumentError(path, _position(text, exc.start), "holds a character that is not text")
+    return None
+
+
 def _too_large(path: str, size: int, limit: int) -> DocumentError | None:
     if size <= limit:
         return None
@@ -144,12 +154,25 @@ def _check_nodes(loader: yaml.SafeLoader, root: yaml.Node, path: str) -> None:
                 path, _mark(node), f"is nested more than {limits.MAX_DEPTH} levels deep"
             )
         _check_tag(loader, node, path)
+        _check_keys(node, path)
         sizes[id(node)] = 0  # being sized: a node reached again from below is a cycle
         stack.append((node, depth, True))
         for child in _children(node):
             if id(child) in sizes and sizes[id(child)] == 0:
                 raise DocumentError(path, _mark(child), "refers to itself through an alias")
             stack.append((child, depth + 1, False))
+
+
+def _check_keys(node: yaml.Node, path: str) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag != _STR:
+                raise DocumentError(
+                    path,
+                    _mark(key),
+                    "has a key that is not text (a number, true/false, null or a list): write "
+                    "keys as names, quoted if need be",
+                )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -214,9 +237,9 @@ def _index_positions(doc: Document, root: yaml.Node) -> None:
 
 
 def parse_yaml(text: str, path: str) -> Document:
-    too_large = _too_large(path, len(text), limits.MAX_DOCUMENT_BYTES)
-    if too_large is not None:
-        raise too_large
+    refused = _too_large(path, len(text), limits.MAX_DOCUMENT_BYTES) or _not_text(path, text)
+    if refused is not None:
+        raise refused
     loader = None
     try:
         loader = _StrictSafeLoader(text)
@@ -348,9 +371,9 @@ def parse_json(text: str, path: str) -> Document:
     Infinity, numbers too long or too large, text with an unpaired surrogate, nesting
     deeper than the limit, a document larger than the limit.
     """
-    too_large = _too_large(path, len(text), limits.MAX_DOCUMENT_BYTES)
-    if too_large is not None:
-        raise too_large
+    refused = _too_large(path, len(text), limits.MAX_DOCUMENT_BYTES) or _not_text(path, text)
+    if refused is not None:
+        raise refused
     try:
         data = json.loads(
             text,

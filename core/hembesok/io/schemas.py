@@ -89,4 +89,9 @@ def fast_check(name: str) -> Check | None:
 def surely_valid(name: str, data: Any) -> bool:
     """True only when the quick check is installed and accepts `data`; False means "look closer"."""
     check = fast_check(name)
-    return check is not None and check(data)
+    if check is None:
+        return False
+    try:
+        return check(data)
+    except (ValueError, TypeError):  # data it cannot take (a key that is not text): look closer
+        return False
