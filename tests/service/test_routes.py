@@ -43,9 +43,9 @@ def test_plan_defaults_to_the_servers_date_and_every_program(engine):
 
 
 def test_plan_reads_as_of_and_program_from_the_query(engine):
-    plan = PLAN.handler(call(engine, {"as_of": ["2026-05-20"], "program": ["vaggeryd"]}))
+    plan = PLAN.handler(call(engine, {"as_of": ["2026-05-26"], "program": ["vaggeryd"]}))
     visits = {v["id"]: v["status"] for v in plan["programs"][0]["visits"]}
-    assert plan["as_of"] == "2026-05-20" and visits["two_months"] == "due"
+    assert plan["as_of"] == "2026-05-26" and visits["two_months"] == "missed"  # window ended 24 May
 
 
 def test_bad_query_parameters_are_400_problems(engine):

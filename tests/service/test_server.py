@@ -15,7 +15,7 @@ from hembesok import plan_case
 from hembesok.engine.engine import Engine
 from hembesok.io import schemas as schema_store
 from hembesok.service.routes import ROUTES, Endpoint
-from hembesok.service.server import create_app, listen
+from hembesok.service.server import create_app, listen, server_config
 
 ROOT = Path(__file__).parents[2]
 CASE = (ROOT / "examples" / "vaggeryd-first-child.json").read_bytes()
@@ -23,10 +23,10 @@ ENGINE = Engine.from_installed(env={})
 
 
 @contextmanager
-def running(app):
-    """uvicorn in a thread on 127.0.0.1 and a free port; stopped at the end."""
+def running(app, **options):
+    """uvicorn in a thread on 127.0.0.1 and a free port, configured as `hembesok serve` does."""
     sock = listen("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+    server = uvicorn.Server(server_config(app, **options))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

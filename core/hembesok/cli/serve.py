@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
 
 import click
 
-from hembesok.io.limits import MAX_BODY_BYTES
-
-if TYPE_CHECKING:
-    pass
-
 from hembesok.cli.common import EXIT_PLUGINS, EXIT_USAGE, Failure
 from hembesok.cli.common import engine as engine_
+from hembesok.io.limits import BODY_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS, MAX_BODY_BYTES
+
+_SECONDS = click.FloatRange(0, min_open=True)
 
 
 @click.command()
@@ -33,13 +30,47 @@ from hembesok.cli.common import engine as engine_
     help="Larger request bodies are refused with 413 before they are read.",
 )
 @click.option(
+    "--header-timeout",
+    type=_SECONDS,
+    default=HEADER_TIMEOUT_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="A request line and headers must arrive within this time (from the connection "
+    "opening or the previous answer), else 408 and the connection is closed.",
+)
+@click.option(
+    "--body-timeout",
+    type=_SECONDS,
+    default=BODY_TIMEOUT_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="A request body must arrive within this time once its headers are in, else 408.",
+)
+@click.option(
+    "--max-concurrent",
+    type=click.IntRange(1),
+    default=None,
+    show_default="twice the CPUs",
+    metavar="N",
+    help="Requests with a body read and handled at once; one more is answered 503 with "
+    "Retry-After at once, before its body is read.",
+)
+@click.option(
     "--access-log/--no-access-log",
     default=True,
     show_default=True,
-    help="Log each request line (method, path, query, status; never a body).",
+    help="Log each request: method, path and status (never the query string or a body).",
 )
-def serve(host: str, port: int, max_body_bytes: int, access_log: bool) -> None:
-    """Serve POST /v1/plan, GET /v1/programs, GET /health and GET /openapi.json over HTTP.
+def serve(
+    host: str,
+    port: int,
+    max_body_bytes: int,
+    header_timeout: float,
+    body_timeout: float,
+    max_concurrent: int | None,
+    access_log: bool,
+) -> None:
+    """Serve the plan, decide, screen and programs endpoints, /health and /openapi.json over HTTP.
 
     Listens on loopback unless --host says otherwise. The service has no authentication
     or TLS of its own: put it behind the journal system's gateway if it must leave the host.
@@ -54,7 +85,12 @@ def serve(host: str, port: int, max_body_bytes: int, access_log: bool) -> None:
             EXIT_PLUGINS,
         ) from None
     engine = engine_()
-    app = create_app(engine, max_body_bytes=max_body_bytes)
+    app = create_app(
+        engine,
+        max_body_bytes=max_body_bytes,
+        body_timeout=body_timeout,
+        max_concurrent=max_concurrent,
+    )
     try:
         sock = listen(host, port)
     except OSError as exc:
@@ -72,5 +108,5 @@ def serve(host: str, port: int, max_body_bytes: int, access_log: bool) -> None:
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"hembesok: serving on http://{shown}:{bound} (Ctrl-C stops)", err=True)
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops, then passes the Ctrl-C on
-        run_server(app, sock, access_log=access_log)
+        run_server(app, sock, header_timeout=header_timeout, access_log=access_log)
     click.echo("hembesok: stopped", err=True)

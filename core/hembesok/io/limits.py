@@ -23,3 +23,32 @@ MAX_STRING_CHARS = 100_000
 #: Dates are read in these years only (io/dates.py), so no age or window reckoned from
 #: one can fall off the calendar.
 FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+# The HTTP service's limits (`hembesok serve`; docs/api.md lists them with their options).
+
+#: The longest a client may take to send a request's head (request line and headers),
+#: counted from the connection being opened or the previous answer being sent: 10 s.
+HEADER_TIMEOUT_SECONDS = 10.0
+
+#: The longest a client may take to send a request body once its head is in: 10 s.
+BODY_TIMEOUT_SECONDS = 10.0
+
+#: The largest request head (request line and headers) the service reads: 16 KiB.
+MAX_HEADER_BYTES = 16 * 1024
+
+#: How long an idle connection is kept open between requests: 5 s.
+KEEP_ALIVE_SECONDS = 5
+
+#: The seconds a client is asked to wait (Retry-After) when the service is busy.
+RETRY_AFTER_SECONDS = 1
+
+
+def default_max_concurrent() -> int:
+    """Requests with a body handled at once unless configured: twice the CPUs this process may use."""
+    import os
+
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cpus = os.cpu_count() or 1
+    return 2 * max(cpus, 1)

@@ -20,13 +20,21 @@ from hembesok.version import __version__
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 #: Statuses every endpoint with a body may answer, besides its own `errors`.
-_BODY_ERRORS = (413, 415)
+_BODY_ERRORS = (408, 413, 415, 503)
 _DESCRIPTIONS = {
     400: "Malformed request: a body that is not JSON (located), or a bad query parameter",
+    408: "The body did not arrive within the service's body timeout",
     413: "The body is larger than the service's limit (refused before it is read)",
-    415: "The body is not sent as application/json",
+    415: "The body is not sent as one of the media types of `requestBody` (charset utf-8 only)",
     422: "The case has problems; each is located (line, column, JSON path) and never quotes a value",
     500: "Internal error: a bug in hembesok",
+    503: "The service is handling as many requests as it may; try again after Retry-After seconds",
+}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 0},
+    }
 }
 
 #: RFC 9457 problem details, with the located problems of an invalid document.
@@ -130,6 +138,8 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
             "description": _DESCRIPTIONS.get(status, "Error"),
             "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/problem"}}},
         }
+        if status == 503:
+            responses[str(status)]["headers"] = copy.deepcopy(_RETRY_AFTER)
     operation: dict[str, Any] = {
         "operationId": endpoint.operation_id,
         "summary": endpoint.summary,
@@ -140,7 +150,10 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     if endpoint.request_schema is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _schema(endpoint.request_schema)}},
+            "content": {
+                media: {"schema": _schema(endpoint.request_schema)}
+                for media in sorted(endpoint.media_types)
+            },
         }
     return operation
 

@@ -5,6 +5,10 @@ and a handler that takes a `Call` and returns JSON data. `hembesok.service.serve
 registry `ROUTES` and `hembesok.service.openapi` documents it, so an endpoint added here (such as
 a screening endpoint) is served and documented with no other change. A handler raises
 InvalidDocument for a body with problems (422) or HttpProblem for anything else.
+
+An endpoint with a body names the media types it accepts (`media_types`, by default
+`application/json` only); anything else is refused with 415 before the body is read. An
+endpoint that will also take, say, `application/fhir+json` adds it to its own set.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ from hembesok.render.problem_details import INVALID_REQUEST, problem
 from hembesok.version import __version__
 
 DEFAULT_MAX_BODY = MAX_BODY_BYTES
+
+#: The media type of every JSON body and answer.
+JSON = "application/json"
+#: What an endpoint with a body accepts unless it says otherwise.
+JSON_ONLY: frozenset[str] = frozenset({JSON})
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ class HttpProblem(Exception):
         detail: str | None = None,
         type_: str = INVALID_REQUEST,
         problems: Sequence[Problem] = (),
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(title)
         self.status = status
@@ -58,6 +68,7 @@ class HttpProblem(Exception):
         self.detail = detail
         self.type = type_
         self.problems = list(problems)
+        self.headers = dict(headers or {})  # such as Retry-After
 
     def to_json(self) -> dict[str, Any]:
         extra = {"problems": [p.to_json() for p in self.problems]} if self.problems else {}
@@ -77,7 +88,10 @@ class Endpoint:
     request_schema: str | None = None  # name of a shipped JSON Schema (hembesok schema NAME)
     response_schema: str | Mapping[str, Any] = field(default_factory=dict)  # a name, or inline
     parameters: tuple[Mapping[str, Any], ...] = ()  # OpenAPI parameter objects
-    errors: tuple[int, ...] = ()  # the problem statuses it answers with, besides 413/415/500
+    errors: tuple[int, ...] = ()  # the problem statuses it answers with, besides those of a body
+    #: The media types its body may be sent as (each also with `; charset=utf-8`); the extension
+    #: point for a second one, such as application/fhir+json on one endpoint.
+    media_types: frozenset[str] = JSON_ONLY
 
 
 def _health(call: Call) -> dict[str, Any]:

@@ -1,32 +1,56 @@
-"""The HTTP service (`hembesok serve`): the endpoints of `http_routes.ROUTES` on Starlette.
+"""The HTTP service (`hembesok serve`): the endpoints of `routes.ROUTES` on Starlette and uvicorn.
 
 Needs the optional extra: pip install 'hembesok[server]'. The glue here is what every
-endpoint shares: a body is read only up to the size limit (a larger one is refused with
-413 before it is read, by its Content-Length or as it streams in), parsed as JSON with
-located syntax errors, and every failure is answered as application/problem+json
-(RFC 9457). No exception reaches a log with its message, since a message might hold
-case data: an unexpected one is answered 500 and logged by its type name only.
+endpoint shares, in the order a request meets it:
+
+- the request's head must arrive within the header timeout (`serve`, in uvicorn's h11
+  protocol: 408, or the connection is closed if nothing was sent) and be at most 16 KiB;
+- a body must be sent as one of the endpoint's media types (else 415) and be no larger
+  than the size limit (413, from its Content-Length before it is read, or as it streams);
+- at most `max_concurrent` requests with a body are read and handled at once; one more is
+  answered 503 with Retry-After at once, before its body is read;
+- the body must arrive within the body timeout (408), and is parsed as JSON with located
+  syntax errors (400);
+- a client that goes away is logged as "client disconnected", not as an error.
+
+Every failure is answered as application/problem+json (RFC 9457). No exception reaches a
+log with its message or a traceback, since a message might hold case data: an unexpected
+one is answered 500 and logged by its type name only. The access log (`hembesok.service.access`)
+writes one line per request, method, path and status, never the query string.
 """
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import datetime as dt
+import http
 import ipaddress
 import logging
 import socket
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from typing import TYPE_CHECKING, Any
 
+import anyio
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hembesok.engine.engine import Engine
 from hembesok.io.documents import Document, DocumentError, parse_json
 from hembesok.io.json_text import dumps
+from hembesok.io.limits import (
+    BODY_TIMEOUT_SECONDS,
+    HEADER_TIMEOUT_SECONDS,
+    KEEP_ALIVE_SECONDS,
+    MAX_HEADER_BYTES,
+    RETRY_AFTER_SECONDS,
+    default_max_concurrent,
+)
 from hembesok.io.problems import InvalidDocument, Problem, from_document_error
 from hembesok.render.problem_details import (
     INTERNAL_ERROR,
@@ -36,11 +60,24 @@ from hembesok.render.problem_details import (
     problem,
 )
 from hembesok.service.openapi import openapi_document
-from hembesok.service.routes import DEFAULT_MAX_BODY, ROUTES, Call, Endpoint, HttpProblem
+from hembesok.service.routes import DEFAULT_MAX_BODY, JSON, ROUTES, Call, Endpoint, HttpProblem
+
+if TYPE_CHECKING:
+    import uvicorn
 
 BODY_NAME = "request body"
 
 log = logging.getLogger("hembesok.service.server")
+#: One line per request: method, path, status. The one place requests are logged.
+access = logging.getLogger("hembesok.service.access")
+
+#: Methods written as they are in a log line; any other is written "-".
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+#: Sent with every answer given before the body was read to its end: the connection is not
+#: kept for another request, so what is left of the body need not be read.
+_CLOSE = {"connection": "close"}
+#: The status an access log line shows for a client that went away before its answer (nginx's).
+CLIENT_CLOSED = 499
 
 
 def create_app(
@@ -48,74 +85,176 @@ def create_app(
     *,
     endpoints: Sequence[Endpoint] = ROUTES,
     max_body_bytes: int = DEFAULT_MAX_BODY,
+    body_timeout: float = BODY_TIMEOUT_SECONDS,
+    max_concurrent: int | None = None,
     today: Callable[[], dt.date] = dt.date.today,
-) -> Starlette:
-    """The ASGI application serving `endpoints` and their OpenAPI document at /openapi.json."""
+) -> ASGIApp:
+    """The ASGI application serving `endpoints` and their OpenAPI document at /openapi.json.
+
+    `max_concurrent` (default: twice the CPUs) bounds the requests with a body read and
+    handled at once; `body_timeout` (seconds) bounds the time a body may take to arrive.
+    """
     document = dumps(openapi_document(endpoints))
+    slots = _Slots(max_concurrent if max_concurrent is not None else default_max_concurrent())
+    limits = _Limits(max_body_bytes, body_timeout)
 
     async def openapi(request: Request) -> Response:
-        return Response(document, media_type="application/json")
+        return Response(document, media_type=JSON)
 
     routes = [
-        Route(e.path, _serve(e, engine, max_body_bytes, today), methods=[e.method])
+        Route(e.path, _serve(e, engine, limits, slots, today), methods=[e.method])
         for e in endpoints
     ]
     routes.append(Route("/openapi.json", openapi, methods=["GET"]))
-    return Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: _http_exception, Exception: _internal_error},
+    )
+    return _Guard(app, {e.path for e in endpoints} | {"/openapi.json"})
+
+
+class _Limits:
+    def __init__(self, max_body_bytes: int, body_timeout: float) -> None:
+        self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
+
+
+class _Slots:
+    """At most `size` requests hold a slot at once.
+
+    Taken and given back on the event loop's one thread, with no await in between the
+    test and the count, so a plain counter is enough.
+    """
+
+    def __init__(self, size: int) -> None:
+        if size < 1:
+            raise ValueError("max_concurrent must be at least 1")
+        self.size = size
+        self.taken = 0
+
+    def take(self) -> bool:
+        if self.taken >= self.size:
+            return False
+        self.taken += 1
+        return True
+
+    def give(self) -> None:
+        self.taken -= 1
 
 
 def _serve(
-    endpoint: Endpoint, engine: Engine, limit: int, today: Callable[[], dt.date]
-) -> Callable[[Request], Any]:
+    endpoint: Endpoint,
+    engine: Engine,
+    limits: _Limits,
+    slots: _Slots,
+    today: Callable[[], dt.date],
+) -> Callable[[Request], Awaitable[Response]]:
+    has_body = endpoint.method == "POST"
+
     async def handle(request: Request) -> Response:
+        holding = False
+        read = not has_body  # the body has been read to its end
         try:
-            body = await _read_json(request, limit) if endpoint.method == "POST" else None
+            body = None
+            if has_body:
+                _check_media_type(request, endpoint.media_types)
+                _check_length(request, limits.max_body_bytes)
+                holding = slots.take()
+                if not holding:
+                    raise HttpProblem(
+                        503,
+                        "Service busy",
+                        f"{slots.size} requests are being handled; try again shortly",
+                        "about:blank",
+                        headers={"retry-after": str(RETRY_AFTER_SECONDS)},
+                    )
+                raw = await _read_body(request, limits)
+                read = True
+                body = _parse(raw)
             query = {key: request.query_params.getlist(key) for key in request.query_params}
             call = Call(engine, query, body, today())
             result = await run_in_threadpool(endpoint.handler, call)
+        except ClientDisconnect:
+            return _disconnected(request)
         except HttpProblem as exc:
-            return problem_response(exc.to_json())
+            headers = exc.headers if read else {**exc.headers, **_CLOSE}
+            return problem_response(exc.to_json(), headers)
         except InvalidDocument as exc:
             return problem_response(invalid_case(exc.problems, status=422))
         except Exception as exc:  # never let a message that may hold case data reach a log
-            log.error(
-                "internal error in %s %s: %s", endpoint.method, endpoint.path, type(exc).__name__
-            )
-            return problem_response(
-                problem(
-                    INTERNAL_ERROR,
-                    "Internal error",
-                    status=500,
-                    detail=f"{type(exc).__name__}: a bug in hembesok; please report it",
-                )
-            )
-        return Response(dumps(result), media_type="application/json")
+            log.error("internal error in %s %s: %s", *_logged(request.scope), type(exc).__name__)
+            return problem_response(_internal_problem(exc), None if read else _CLOSE)
+        finally:
+            if holding:
+                slots.give()
+        if has_body and await request.is_disconnected():
+            return _disconnected(request)
+        return Response(dumps(result), media_type=JSON)
 
     return handle
 
 
-async def _read_json(request: Request, limit: int) -> Document:
-    """The body as a JSON document, read no further than `limit` bytes."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media and media != "application/json" and not media.endswith("+json"):
-        raise HttpProblem(415, "Unsupported media type", "send the body as application/json")
-    too_large = HttpProblem(
+def _check_media_type(request: Request, accepted: Collection[str]) -> None:
+    """415 unless the Content-Type is an accepted media type, with at most `charset=utf-8`."""
+    if not media_type_accepted(request.headers.get("content-type"), accepted):
+        raise HttpProblem(
+            415,
+            "Unsupported media type",
+            f"send the body as {' or '.join(sorted(accepted))} (charset utf-8)",
+        )
+
+
+def media_type_accepted(header: str | None, accepted: Collection[str]) -> bool:
+    """Whether a Content-Type header names one of `accepted`, with no parameter but charset=utf-8."""
+    if header is None:
+        return False
+    media, *parameters = header.split(";")
+    if media.strip().lower() not in accepted:
+        return False
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() != "charset" or value.strip().strip('"').lower() != "utf-8":
+            return False
+    return True
+
+
+def _check_length(request: Request, limit: int) -> None:
+    declared = request.headers.get("content-length")
+    if declared is None:
+        return
+    if not declared.isdigit():
+        raise HttpProblem(400, "Invalid Content-Length")
+    if int(declared) > limit:
+        raise _too_large(limit)  # refused before a byte of the body is read
+
+
+def _too_large(limit: int) -> HttpProblem:
+    return HttpProblem(
         413, "Request body too large", f"the limit is {limit} bytes; send one case per request"
     )
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise HttpProblem(400, "Invalid Content-Length")
-        if int(declared) > limit:
-            raise too_large  # refused before a byte of the body is read
+
+
+async def _read_body(request: Request, limits: _Limits) -> bytes:
+    """The body, read no further than the size limit and for no longer than the body timeout."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    raw = b"".join(chunks)
+    try:
+        with anyio.fail_after(limits.body_timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limits.max_body_bytes:
+                    raise _too_large(limits.max_body_bytes)
+                chunks.append(chunk)
+    except TimeoutError:
+        raise HttpProblem(
+            408,
+            "Request body too slow",
+            f"the body must arrive within {limits.body_timeout:g} s of the request's head",
+        ) from None
+    return b"".join(chunks)
+
+
+def _parse(raw: bytes) -> Document:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -131,10 +270,28 @@ def _malformed(found: list[Problem]) -> HttpProblem:
     return HttpProblem(400, "Malformed JSON", "the body is not JSON", INVALID_REQUEST, found)
 
 
-def problem_response(body: dict[str, Any]) -> Response:
+def _disconnected(request: Request) -> Response:
+    """What to do when the client went away: say so in the log; the answer reaches no one."""
+    log.info("client disconnected: %s %s", *_logged(request.scope))
+    return problem_response(
+        problem("about:blank", "Client closed request", status=CLIENT_CLOSED), _CLOSE
+    )
+
+
+def _internal_problem(exc: BaseException) -> dict[str, Any]:
+    return problem(
+        INTERNAL_ERROR,
+        "Internal error",
+        status=500,
+        detail=f"{type(exc).__name__}: a bug in hembesok; please report it",
+    )
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     return Response(
         dumps(body),
         status_code=int(body.get("status", 500)),
+        headers=headers,
         media_type=MEDIA_TYPE,
     )
 
@@ -153,7 +310,63 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     )
     if exc.headers:
         response.headers.update(exc.headers)
+    if "content-length" in request.headers or "transfer-encoding" in request.headers:
+        response.headers.update(_CLOSE)  # its body was not read: do not wait for the rest
     return response
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    """An exception outside an endpoint's handler, as a 500 problem document.
+
+    Starlette raises it again after this answer is sent; `_Guard` logs it by its type.
+    """
+    return problem_response(_internal_problem(exc), _CLOSE)
+
+
+def _logged(scope: Scope, paths: Collection[str] = ()) -> tuple[str, str]:
+    """The method and path as a log line may show them: never the query string.
+
+    A path the service does not serve is written "-", as is a method outside the usual
+    ones: a client might put anything there, case data included.
+    """
+    method = scope.get("method", "-")
+    path = scope.get("path", "-")
+    if paths and path not in paths:
+        path = "-"
+    return (method if method in _METHODS else "-"), path
+
+
+class _Guard:
+    """The outermost layer: the access log line, and no exception past it into uvicorn's log."""
+
+    def __init__(self, app: ASGIApp, paths: Collection[str]) -> None:
+        self.app = app
+        self.paths = frozenset(paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method, path = _logged(scope, self.paths)
+        started = False
+
+        async def logged_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                access.info("%s %s %d", method, path, message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, logged_send)
+        except Exception as exc:  # by its type only: the message might hold case data
+            log.error("internal error in %s %s: %s", method, path, type(exc).__name__)
+            if not started:
+                response = problem_response(_internal_problem(exc), _CLOSE)
+                try:
+                    await response(scope, receive, logged_send)
+                except Exception as again:
+                    log.error("cannot answer %s %s: %s", method, path, type(again).__name__)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -170,14 +383,153 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(app: Starlette, sock: socket.socket, *, access_log: bool = True) -> None:
+def server_config(
+    app: ASGIApp,
+    *,
+    header_timeout: float = HEADER_TIMEOUT_SECONDS,
+    access_log: bool = True,
+    log_level: str = "info",
+) -> uvicorn.Config:
+    """uvicorn's configuration for `app`: h11 with a header timeout, hembesok's own access log."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        http=timed_protocol(header_timeout),
+        lifespan="off",
+        access_log=False,  # uvicorn's would write the query string; the app logs instead
+        server_header=False,
+        log_level=log_level,
+        log_config=_log_config(access_log, log_level),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+    )
+
+
+def serve(
+    app: ASGIApp,
+    sock: socket.socket,
+    *,
+    header_timeout: float = HEADER_TIMEOUT_SECONDS,
+    access_log: bool = True,
+) -> None:
     """Serve `app` on `sock` with uvicorn until interrupted (Ctrl-C or SIGTERM)."""
     import uvicorn
 
-    config = uvicorn.Config(
-        app, lifespan="off", access_log=access_log, server_header=False, log_level="info"
-    )
+    config = server_config(app, header_timeout=header_timeout, access_log=access_log)
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _log_config(access_log: bool, log_level: str) -> dict[str, Any]:
+    """uvicorn's own logging set-up, with hembesok's service loggers on the same handler."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["hembesok.service"] = {"handlers": ["default"], "level": log_level.upper()}
+    config["loggers"]["hembesok.service.access"] = {"level": "INFO" if access_log else "WARNING"}
+    return config
+
+
+def timed_protocol(header_timeout: float) -> type[asyncio.Protocol]:
+    """uvicorn's h11 protocol with a deadline for each request's head (request line and headers).
+
+    uvicorn bounds the time an idle connection is kept between requests, but once a byte
+    arrives it waits for the rest of the head for ever, and a new connection that sends
+    nothing is kept for ever. Here a deadline is set when a connection opens and again when
+    an answer has been sent, and lifted when the application is called (the head is
+    complete). When it passes, a client that sent part of a head is answered 408 and the
+    connection closed; one that sent nothing is closed. It uses only what an
+    `asyncio.Protocol` is given and the application uvicorn's protocol calls. h11 (not
+    httptools) is chosen so that the head's size limit (`h11_max_incomplete_event_size`)
+    holds too.
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class TimedH11Protocol(H11Protocol):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.access_log = False  # uvicorn's line has the query string; the app logs instead
+            self.head_deadline: asyncio.TimerHandle | None = None
+            self.head_started = False  # a byte of the awaited head has arrived
+            self.running = 0  # requests in the application
+            inner = self.app
+
+            async def app(scope: Any, receive: Any, send: Any) -> None:
+                self.running += 1
+                self._lift()
+                try:
+                    await inner(scope, receive, send)
+                finally:
+                    self.running -= 1
+                    if self.running == 0:
+                        self._set()
+
+            self.app = app
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._set()
+
+        def data_received(self, data: bytes) -> None:
+            if self.head_deadline is not None:
+                self.head_started = True
+            super().data_received(data)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._lift()
+            super().connection_lost(exc)
+
+        def send_400_response(self, msg: str) -> None:
+            """A head h11 cannot read (or over the size limit): a problem document, not text."""
+            self._lift()
+            self.transport.write(
+                _raw_problem(
+                    400,
+                    "Invalid HTTP request",
+                    "the request line or headers are malformed or too large",
+                )
+            )
+            self.transport.close()
+
+        def _set(self) -> None:
+            self._lift()
+            self.head_started = False
+            if not self.transport.is_closing():
+                self.head_deadline = self.loop.call_later(header_timeout, self._expire)
+
+        def _lift(self) -> None:
+            if self.head_deadline is not None:
+                self.head_deadline.cancel()
+                self.head_deadline = None
+
+        def _expire(self) -> None:
+            self.head_deadline = None
+            if self.transport.is_closing():
+                return
+            if self.head_started:
+                log.info(
+                    "header timeout: request head not received within %g s (408)", header_timeout
+                )
+                self.transport.write(
+                    _raw_problem(
+                        408,
+                        "Request head too slow",
+                        f"the request line and headers must arrive within {header_timeout:g} s",
+                    )
+                )
+            self.transport.close()
+
+    return TimedH11Protocol
+
+
+def _raw_problem(status: int, title: str, detail: str) -> bytes:
+    """A whole HTTP/1.1 answer holding a problem document, for a connection about to close."""
+    body = dumps(problem(INVALID_REQUEST, title, status=status, detail=detail))
+    head = (
+        f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}\r\n"
+        f"content-type: {MEDIA_TYPE}\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
 
 
 def is_loopback(host: str) -> bool:
