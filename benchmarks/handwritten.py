@@ -237,7 +237,7 @@ def in_municipality(case: dict[str, Any], either: bool | None) -> bool | None:
     first = case.get("first_child")
     sent = first.get("in_municipality") if first else None
     if sent is not None:
-        return sent  # type: ignore[no-any-return]
+        return bool(sent)
     if either is False or case.get("moved_in_on") is not None:
         return False
     return True if either is True else None
