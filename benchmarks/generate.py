@@ -4,14 +4,20 @@
                                   [--corrupt 30] [--corrupted-list FILE] [-o FILE]
 
 Children are born over the six years before the as-of date. Families live in the seed
-programmes' municipalities and BVC areas (Vaggeryd, Nässjö, Göteborg, the Rinkeby spread,
-Sundsvall and Timrå) and, mostly, elsewhere. The first-child facts follow Swedish birth
-statistics roughly (about 42 % of births are a first child); a journal often leaves some
-facts out, and so does this generator. Visits are marked done for most visits whose window
-has passed, screening questionnaires (EPDS at 6–8 weeks, BarnSäkert at its occasions) are
-answered at most occasions, and identity numbers are opaque reserve numbers, never a
-personnummer. `--corrupt N` spoils N records in ways a journal export can (a bad date, a
-wrong type, an unknown key, a cut-off line) and `--corrupted-list` names their numbers.
+programmes' municipalities and at their BVCs (Vaggeryd, Nässjö, Göteborg, the Rinkeby spread,
+the BarnSäkert BVCs of Sundsvall and Timrå) and, mostly, elsewhere. The first-child facts
+follow Swedish birth statistics roughly (about 42 % of births are a first child) and agree
+with each other: the first child in the municipality is a parent's first child whose family
+did not move in after the birth. A journal often leaves some facts out, and so does this
+generator. Visits are marked done for most visits whose window has passed; screening
+questionnaires (EPDS at 6–8 weeks, BarnSäkert at its occasions once the family's BVC has
+started) are answered at most occasions, each naming an occasion that exists (now and then
+by the ordinary visit it is the same contact as), never after the as-of date, and every
+response names its respondent (at BarnSäkert occasions now and then both parents answer).
+Identity numbers are opaque reserve numbers, never a personnummer. The cases are valid,
+references included (`check_case(case, as_of, engine=engine)`). `--corrupt N` spoils N
+records in ways a journal export can (a bad date, a wrong type, an unknown key, a cut-off
+line) and `--corrupted-list` names their numbers.
 """
 
 from __future__ import annotations
@@ -25,18 +31,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from hembesok.engine.engine import Engine
+from hembesok.language.conditions import normalise_text
 from hembesok.model.ages import add, subtract
 
 AS_OF = dt.date(2026, 5, 4)
 
 # (weight, municipality, listed BVC, area, the local programme whose visits the BVC records):
-# where families live and are listed.
+# where families live and are listed. The BarnSäkert BVCs are names of the program's sites
+# (placeholders for each municipality's BVCs); "Nacksta BVC" is a Sundsvall BVC outside it.
 PLACES: list[tuple[int, str, str | None, str | None, str | None]] = [
     (6, "Vaggeryd", "Vaggeryds vårdcentral BVC", None, "vaggeryd"),
     (6, "0665", None, None, "vaggeryd"),  # the municipality code, as some journals send it
     (8, "Nässjö", "Nässjö BVC", None, "nassjo"),
     (6, "Göteborg", "Närhälsan Opaltorget BVC", "Västra Göteborg", "goteborg"),
-    (4, "Göteborg", "Närhälsan Hjällbo BVC", "Angered", "goteborg"),
+    (4, "Göteborg", "Närhälsan Hjällbo BVC", "Hjällbo", "goteborg"),
     (4, "Göteborg", "Gårdsten BVC", "Angered", "goteborg"),
     (3, "Göteborg", "Närhälsan Biskopsgården BVC", "Västra Hisingen", "goteborg"),
     (3, "Göteborg", "Närhälsan Opaltorget BVC", "Majorna-Linné", "goteborg"),
@@ -46,7 +54,8 @@ PLACES: list[tuple[int, str, str | None, str | None, str | None]] = [
     (3, "Stockholm", "Skärholmen BVC", "Skärholmen", "rinkeby"),
     (3, "Botkyrka", "Fittja BVC", "Fittja", "rinkeby"),
     (8, "Stockholm", "Södermalm BVC", "Södermalm", None),
-    (6, "Sundsvall", "Sundsvall Centrum BVC", None, "barnsakert"),
+    (6, "Sundsvall", "Sundsvall BVC", None, "barnsakert"),
+    (2, "Sundsvall", "Nacksta BVC", None, None),
     (3, "Timrå", "Timrå BVC", None, "barnsakert"),
     (2, "Härnösand", "Härnösand BVC", None, None),
     (10, "Jönköping", "Råslätt BVC", None, None),
@@ -62,12 +71,28 @@ def families(count: int, seed: int, as_of: dt.date, engine: Engine) -> Iterator[
     """`count` cases, the same for the same seed, as-of date and installed programs."""
     rnd = random.Random(seed)
     schedules = {
-        pid: [(v.id, v.age, v.before, v.after) for v in p.schedule]
+        pid: [(v.id, v.age, v.before, v.after, v.same_as) for v in p.schedule]
         for pid, p in sorted(engine.programs.items())
     }
     items = {iid: list(inst.items) for iid, inst in sorted(engine.instruments.items())}
+    starts = _barnsakert_starts(engine)
     for number in range(1, count + 1):
-        yield _family(rnd, number, as_of, schedules, items)
+        yield _family(rnd, number, as_of, schedules, items, starts)
+
+
+def _barnsakert_starts(engine: Engine) -> dict[str, dt.date]:
+    """The BarnSäkert BVCs that take part, by every name a journal may send, and their
+    start: questionnaires are answered there from that day on."""
+    program = engine.programs.get("barnsakert")
+    if program is None or program.sites is None:
+        return {}
+    out = {}
+    for site in program.sites.sites:
+        if site.planned:
+            continue
+        for key in site.keys:  # normalised id, name and aliases
+            out[key] = site.start or dt.date.min
+    return out
 
 
 def _family(
@@ -76,6 +101,7 @@ def _family(
     as_of: dt.date,
     schedules: dict[str, list[Any]],
     items: dict[str, list[str]],
+    starts: dict[str, dt.date],
 ) -> dict[str, Any]:
     birth = as_of - dt.timedelta(days=rnd.randrange(0, 6 * 365))
     _, municipality, bvc, area, local = rnd.choices(PLACES, WEIGHTS)[0]
@@ -96,40 +122,49 @@ def _family(
         case["listed_bvc"] = bvc
     if area and rnd.random() < 0.85:
         case["area"] = area
-    first = _first_child_facts(rnd)
+    moved_in_on = None
+    if rnd.random() < 0.05:  # moved in after the birth
+        moved = birth + dt.timedelta(days=rnd.randrange(1, 400))
+        if moved <= as_of:
+            moved_in_on = moved.isoformat()
+    first = _first_child_facts(rnd, moved_in_on is not None)
     if first:
         case["first_child"] = first
     if rnd.random() < 0.5:
         case["needs_support"] = rnd.random() < 0.08
-    if rnd.random() < 0.05:
-        case["moved_in_on"] = (birth + dt.timedelta(days=rnd.randrange(1, 400))).isoformat()
-        if case["moved_in_on"] > as_of.isoformat():
-            del case["moved_in_on"]
+    if moved_in_on is not None:
+        case["moved_in_on"] = moved_in_on
     if rnd.random() < 0.03:
         case["declined"] = [rnd.choice(sorted(schedules))]
     registered = {"rikshandboken", local} & schedules.keys()  # the programmes the BVC runs
     done = _visits_done(rnd, birth, as_of, {p: schedules[p] for p in sorted(registered)})
     if done:
         case["visits_done"] = done
-    responses = _responses(rnd, birth, as_of, municipality, schedules, items)
+    started = starts.get(normalise_text(case["listed_bvc"])) if "listed_bvc" in case else None
+    responses = _responses(rnd, birth, as_of, started, schedules, items)
     if responses:
         case["responses"] = responses
     return case
 
 
-def _first_child_facts(rnd: random.Random) -> dict[str, bool]:
+def _first_child_facts(rnd: random.Random, moved_in_after_birth: bool) -> dict[str, bool]:
+    """Facts that agree with each other. The first child in the municipality is a parent's
+    first child whose family lived there at the birth (a family that moved in after it
+    has none); a journal sends it only now and then, and the engine derives it otherwise."""
     if rnd.random() < 0.1:  # the journal sent no first-child fact at all
         return {}
     birthing_first = rnd.random() < 0.42
     other_first = birthing_first or rnd.random() < 0.06  # a new partner's first child
+    either = birthing_first or other_first
     facts = {
         "birthing_parent": birthing_first,
-        "either_parent": birthing_first or other_first,
+        "either_parent": either,
         "both_parents": birthing_first and rnd.random() < 0.85,
-        "born_in_sweden": birthing_first or rnd.random() < 0.05,
-        "in_municipality": birthing_first or rnd.random() < 0.1,
+        "born_in_sweden": either or rnd.random() < 0.05,
     }
     kept = {name: value for name, value in facts.items() if rnd.random() < 0.8}
+    if rnd.random() < 0.25:
+        kept["in_municipality"] = either and not moved_in_after_birth
     return kept
 
 
@@ -138,7 +173,7 @@ def _visits_done(
 ) -> list[dict[str, str]]:
     done = []
     for program, visits in schedules.items():
-        for visit_id, age, before, after in visits:
+        for visit_id, age, before, after, _ in visits:
             target = add(birth, age)
             start, end = subtract(target, before), add(target, after)
             if start > as_of or rnd.random() > 0.85:
@@ -153,19 +188,18 @@ def _responses(
     rnd: random.Random,
     birth: dt.date,
     as_of: dt.date,
-    municipality: str,
+    barnsakert_start: dt.date | None,
     schedules: dict[str, list[Any]],
     items: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
+    """Answers at occasions the programs have, dated on the visit's target (never after
+    `as_of`), each with its respondent. BarnSäkert is answered only at a BVC that takes part,
+    from its start on."""
     out = []
     occasions: list[tuple[str, str]] = []
     if "epds" in items and "rikshandboken" in schedules:
         occasions.append(("epds", "bvc_6_8_weeks"))
-    if (
-        "barnsakert" in items
-        and "barnsakert" in schedules
-        and municipality in ("Sundsvall", "Timrå")
-    ):
+    if "barnsakert" in items and "barnsakert" in schedules and barnsakert_start is not None:
         occasions.extend(("barnsakert", v[0]) for v in schedules["barnsakert"])
     for instrument, visit_id in occasions:
         program = "rikshandboken" if instrument == "epds" else "barnsakert"
@@ -175,26 +209,40 @@ def _responses(
         target = add(birth, visit[1])
         if target > as_of or rnd.random() > 0.75:
             continue
-        if instrument == "epds":
-            answers: dict[str, Any] = {
-                item: rnd.choices([0, 1, 2, 3], [60, 25, 10, 5])[0] for item in items[instrument]
-            }
-        else:
-            answers = {item: "yes" if rnd.random() < 0.07 else "no" for item in items[instrument]}
-        for item in list(answers):
-            if rnd.random() < 0.02:
-                answers[item] = None  # not answered
-        out.append(
-            {
-                "instrument": instrument,
-                "occasion": visit_id,
-                "date": min(target, as_of).isoformat(),
-                "respondent": "birthing_parent",
-                "language": rnd.choices(["sv", "en", "ar"], [85, 10, 5])[0],
-                "answers": answers,
-            }
-        )
+        if instrument == "barnsakert" and barnsakert_start and target < barnsakert_start:
+            continue  # the BVC had not started BarnSäkert yet
+        occasion = visit_id
+        same_as = visit[4]
+        if same_as is not None and rnd.random() < 0.2:
+            occasion = same_as[1]  # named by the ordinary visit it is the same contact as
+        respondents = ["birthing_parent"]
+        if instrument == "barnsakert" and rnd.random() < 0.3:
+            respondents.append("other_parent")  # both parents answer, each on their own
+        for respondent in respondents:
+            out.append(
+                {
+                    "instrument": instrument,
+                    "occasion": occasion,
+                    "date": target.isoformat(),
+                    "respondent": respondent,
+                    "language": rnd.choices(["sv", "en", "ar", "so"], [84, 10, 5, 1])[0],
+                    "answers": _answers(rnd, instrument, items[instrument]),
+                }
+            )
     return out
+
+
+def _answers(rnd: random.Random, instrument: str, items: list[str]) -> dict[str, Any]:
+    if instrument == "epds":
+        answers: dict[str, Any] = {
+            item: rnd.choices([0, 1, 2, 3], [60, 25, 10, 5])[0] for item in items
+        }
+    else:
+        answers = {item: "yes" if rnd.random() < 0.07 else "no" for item in items}
+    for item in list(answers):
+        if rnd.random() < 0.02:
+            answers[item] = None  # not answered
+    return answers
 
 
 #: Ways a journal export goes wrong; each keeps the record on one line.

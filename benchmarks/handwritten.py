@@ -89,16 +89,31 @@ def _site_table(*sites: tuple[tuple[str, ...], dt.date | None]) -> dict[str, dt.
     return table
 
 
+def _places(*names: str) -> frozenset[str]:
+    """The municipalities a program's sites lie in, normalised: a family whose journal
+    sends no site but lives elsewhere is not eligible."""
+    return frozenset(normal(n) for n in names)
+
+
 # fmt: off
-# BarnSäkert: by municipality, from each site's start on, whatever the child's age.
+# BarnSäkert: by listed BVC (placeholders, one per municipality), from each site's start
+# on, whatever the child's age.
 BARNSAKERT_SITES = _site_table(
-    (("sundsvall", "Sundsvall", "Sundsvalls kommun", "2281"), dt.date(2022, 1, 1)),
-    (("timra", "Timrå", "Timrå kommun", "Timra", "2262"), dt.date(2023, 3, 1)),
-    (("harnosand", "Härnösand", "Härnösands kommun", "Harnosand", "2280"), PLANNED),
-    (("kramfors", "Kramfors", "Kramfors kommun", "2282"), PLANNED),
-    (("solleftea", "Sollefteå", "Sollefteå kommun", "Solleftea", "2283"), PLANNED),
-    (("ange", "Ånge", "Ånge kommun", "Ange", "2260"), PLANNED),
-    (("ornskoldsvik", "Örnsköldsvik", "Örnsköldsviks kommun", "Ornskoldsvik", "2284"), PLANNED),
+    (("sundsvall_bvc", "BVC i Sundsvall (platshållare)", "Sundsvall BVC", "Sundsvalls BVC",
+      "BVC Sundsvall"), dt.date(2022, 1, 1)),
+    (("timra_bvc", "BVC i Timrå (platshållare)", "Timrå BVC", "Timrås BVC", "BVC Timrå",
+      "Timra BVC"), dt.date(2023, 3, 1)),
+    (("harnosand_bvc", "BVC i Härnösand (platshållare)", "Härnösand BVC", "Härnösands BVC",
+      "Harnosand BVC"), PLANNED),
+    (("kramfors_bvc", "BVC i Kramfors (platshållare)", "Kramfors BVC"), PLANNED),
+    (("solleftea_bvc", "BVC i Sollefteå (platshållare)", "Sollefteå BVC", "Solleftea BVC"),
+     PLANNED),
+    (("ange_bvc", "BVC i Ånge (platshållare)", "Ånge BVC", "Ange BVC"), PLANNED),
+    (("ornskoldsvik_bvc", "BVC i Örnsköldsvik (platshållare)", "Örnsköldsvik BVC",
+      "Örnsköldsviks BVC", "Ornskoldsvik BVC"), PLANNED),
+)
+BARNSAKERT_PLACES = _places(
+    "Sundsvall", "Timrå", "Härnösand", "Kramfors", "Sollefteå", "Ånge", "Örnsköldsvik"
 )
 # Göteborg: by listed BVC, for children born on or after the BVC's start.
 GOTEBORG_SITES = _site_table(
@@ -118,9 +133,7 @@ GOTEBORG_SITES = _site_table(
      dt.date(2019, 1, 1)),
     (("ostra_goteborg", "Östra Göteborg (planerad)", "Östra Göteborg"), PLANNED),
 )
-GOTEBORG_AREAS = frozenset(
-    normal(a) for a in ("Västra Göteborg", "Västra Hisingen", "Angered", "Östra Göteborg")
-)
+GOTEBORG_PLACES = _places("Göteborg")
 NASSJO_SITES = frozenset(normal(n) for n in ("nassjo", "Nässjö", "Nässjö kommun", "0682"))
 NASSJO_VALID_FROM = dt.date(2020, 9, 1)
 # Rinkeby: by listed BVC, for children born on or after the BVC's start.
@@ -142,6 +155,7 @@ RINKEBY_SITES = _site_table(
     (("kista_husby_bvc", "Kista-Husby BVC", "BVC Kista-Husby", "Kista/Husby BVC",
       "Kista-Husby"), dt.date(2018, 9, 1)),
 )
+RINKEBY_PLACES = _places("Stockholm", "Botkyrka", "Sundbyberg", "Huddinge")
 VAGGERYD_SITES = frozenset(normal(n) for n in ("vaggeryd", "Vaggeryd", "Vaggeryds kommun", "0665"))
 # fmt: on
 
@@ -162,12 +176,21 @@ def either_parent(first: dict[str, Any] | None) -> bool | None:
     return either
 
 
-def barnsakert(case: dict[str, Any], as_of: dt.date) -> tuple[str, tuple[str, ...], dt.date | None]:
-    """Every family in a municipality whose site has started by `as_of`; and that start."""
+def lives_elsewhere(case: dict[str, Any], places: frozenset[str]) -> bool:
+    """The case names a municipality none of a program's sites lies in (asked only when it
+    sends no site)."""
     municipality = case.get("municipality")
-    if municipality is None:
-        return UNDETERMINED, ("municipality",), None
-    start = BARNSAKERT_SITES.get(normal(municipality))
+    return municipality is not None and normal(municipality) not in places
+
+
+def barnsakert(case: dict[str, Any], as_of: dt.date) -> tuple[str, tuple[str, ...], dt.date | None]:
+    """Every family at a BVC whose site has started by `as_of`; and that start."""
+    bvc = case.get("listed_bvc")
+    if bvc is None:
+        if lives_elsewhere(case, BARNSAKERT_PLACES):
+            return NOT_ELIGIBLE, (), None
+        return UNDETERMINED, ("listed_bvc",), None
+    start = BARNSAKERT_SITES.get(normal(bvc))
     if start is None or as_of < start:
         return NOT_ELIGIBLE, (), None
     return ELIGIBLE, (), start
@@ -176,11 +199,11 @@ def barnsakert(case: dict[str, Any], as_of: dt.date) -> tuple[str, tuple[str, ..
 def goteborg(
     case: dict[str, Any], birth: dt.date, either: bool | None
 ) -> tuple[str, tuple[str, ...]]:
-    """Listed at a BVC that had started when the child was born; first child of at least one
-    parent, or the first born in Sweden; living in a prioritised area."""
+    """Listed at a BVC that had started when the child was born (or, no BVC sent, living
+    in Göteborg); first child of at least one parent, or the first born in Sweden."""
     bvc = case.get("listed_bvc")
     if bvc is None:
-        site = None
+        site = False if lives_elsewhere(case, GOTEBORG_PLACES) else None
     else:
         start = GOTEBORG_SITES.get(normal(bvc))
         site = start is not None and birth >= start
@@ -192,11 +215,9 @@ def goteborg(
         first_child = None
     else:
         first_child = False
-    area = case.get("area")
-    in_area = None if area is None else normal(area) in GOTEBORG_AREAS
-    if site is False or first_child is False or in_area is False:
+    if site is False or first_child is False:
         return NOT_ELIGIBLE, ()
-    if site and first_child and in_area:
+    if site and first_child:
         return ELIGIBLE, ()
     missing = []
     if site is None:
@@ -206,22 +227,34 @@ def goteborg(
             missing.append("first_child.either_parent")
         if born_in_sweden is None:
             missing.append("first_child.born_in_sweden")
-    if in_area is None:
-        missing.append("area")
     return UNDETERMINED, tuple(missing)
 
 
-def nassjo(case: dict[str, Any], birth: dt.date) -> tuple[str, tuple[str, ...]]:
-    """Living in Nässjö, born on or after 2020-09-01; first child in the municipality, or an
-    identified need of more support."""
+def in_municipality(case: dict[str, Any], either: bool | None) -> bool | None:
+    """first_child.in_municipality as sent, or derived: no first child here when it is no
+    parent's first or the family moved in after the birth (moved_in_on); a first child
+    when it is a parent's first and the family did not move in after the birth."""
+    first = case.get("first_child")
+    sent = first.get("in_municipality") if first else None
+    if sent is not None:
+        return bool(sent)
+    if either is False or case.get("moved_in_on") is not None:
+        return False
+    return True if either is True else None
+
+
+def nassjo(
+    case: dict[str, Any], birth: dt.date, either: bool | None
+) -> tuple[str, tuple[str, ...]]:
+    """Living in Nässjö, born on or after 2020-09-01; first child in the municipality (sent
+    or derived), or an identified need of more support."""
     municipality = case.get("municipality")
     site = None if municipality is None else normal(municipality) in NASSJO_SITES
-    first = case.get("first_child")
-    in_municipality = first.get("in_municipality") if first else None
+    in_municipality_ = in_municipality(case, either)
     support = case.get("needs_support")
-    if in_municipality is True or support is True:
+    if in_municipality_ is True or support is True:
         rule: bool | None = True
-    elif in_municipality is None or support is None:
+    elif in_municipality_ is None or support is None:
         rule = None
     else:
         rule = False
@@ -233,7 +266,7 @@ def nassjo(case: dict[str, Any], birth: dt.date) -> tuple[str, tuple[str, ...]]:
     if site is None:
         missing.append("municipality")
     if rule is None:
-        if in_municipality is None:
+        if in_municipality_ is None:
             missing.append("first_child.in_municipality")
         if support is None:
             missing.append("needs_support")
@@ -247,7 +280,7 @@ def rinkeby(
     parent."""
     bvc = case.get("listed_bvc")
     if bvc is None:
-        site = None
+        site = False if lives_elsewhere(case, RINKEBY_PLACES) else None
     else:
         start = RINKEBY_SITES.get(normal(bvc))
         site = start is not None and birth >= start
@@ -283,7 +316,7 @@ def decide(case: dict[str, Any], as_of: dt.date) -> dict[str, tuple[str, tuple[s
     return {
         "barnsakert": (status, missing),
         "goteborg": goteborg(case, birth, either),
-        "nassjo": nassjo(case, birth),
+        "nassjo": nassjo(case, birth, either),
         "rikshandboken": (ELIGIBLE, ()),  # every child
         "rinkeby": rinkeby(case, birth, either),
         "vaggeryd": vaggeryd(case, either),
@@ -296,8 +329,6 @@ _1W = (0, 7)
 _2W = (0, 14)
 _1M = (1, 0)
 _3M = (3, 0)
-_NONE = (0, 0)
-_6M = (6, 0)
 RIKSHANDBOKEN_VISITS = (
     ("home_newborn", (0, 14), _1W, _1W),
     ("bvc_4_weeks", (0, 28), _1W, _1W),
@@ -308,7 +339,7 @@ RIKSHANDBOKEN_VISITS = (
     ("bvc_10_months", (10, 0), _1M, _1M),
     ("bvc_12_months", (12, 0), _1M, _1M),
     ("bvc_18_months", (18, 0), _1M, _1M),
-    ("bvc_2_5_years", (30, 0), _NONE, _6M),
+    ("bvc_2_5_years", (33, 0), _3M, _3M),  # 2½–3 years, target 2¾
     ("bvc_4_years", (48, 0), _3M, _3M),
     ("bvc_5_years", (60, 0), _3M, _3M),
 )
@@ -318,7 +349,7 @@ BARNSAKERT_VISITS = (
     ("four_months", (4, 0), _1M, _1M),
     ("ten_months", (10, 0), _1M, _1M),
     ("eighteen_months", (18, 0), _1M, _1M),
-    ("two_and_a_half_years", (30, 0), _NONE, _6M),
+    ("two_and_a_half_years", (33, 0), _3M, _3M),
     ("four_years", (48, 0), _3M, _3M),
 )
 BARNSAKERT_SAME_AS = {
@@ -407,10 +438,10 @@ def plan_visits(
     enrolment: dt.date,
     as_of: dt.date,
 ) -> list[dict[str, Any]]:
-    """Each visit's dates and status on `as_of` (done, declined, not offered, upcoming, due,
-    overdue, missed: the first that applies)."""
+    """Each visit's dates and status on `as_of` (done, declined, not offered, upcoming, due
+    while the window is open, missed: the first that applies)."""
     out = []
-    for vid, target, start, end, target_iso, start_iso, end_iso in rows:
+    for vid, _target, start, end, target_iso, start_iso, end_iso in rows:
         done_on = None
         if done:
             done_on = done.get((pid, vid))
@@ -424,10 +455,8 @@ def plan_visits(
             status = "not_offered"
         elif as_of < start:
             status = "upcoming"
-        elif as_of <= target:
-            status = "due"
         elif as_of <= end:
-            status = "overdue"
+            status = "due"  # never late while the window is open
         else:
             status = "missed"
         visit = {"id": vid, "target": target_iso, "window": [start_iso, end_iso], "status": status}
@@ -444,7 +473,7 @@ Scores = tuple[tuple[str, str], ...]  # (domain id, flagged | not_flagged | unde
 _FORWARD = {0: 0, 1: 1, 2: 2, 3: 3}
 _REVERSE = {0: 3, 1: 2, 2: 1, 3: 0}
 EPDS_SCORES = tuple((f"epds_{n}", _FORWARD if n in (1, 2, 4) else _REVERSE) for n in range(1, 11))
-EPDS_THRESHOLD = {"sv": 12, "en": 13, "ar": 10, "fr": 11}  # the Swedish 12 otherwise
+EPDS_THRESHOLD = {"sv": 12, "en": 13, "ar": 10, "fr": 11}  # no default: others undetermined
 BARNSAKERT_DOMAINS = (
     ("child_safety", ("smoke_detector", "hazards_in_reach", "car_seat")),
     ("economic_worries", ("money_worry", "bills_late")),
@@ -457,8 +486,9 @@ BARNSAKERT_DOMAINS = (
 
 
 def score_epds(response: dict[str, Any]) -> Scores:
-    """Depression: the total against the language's cut-off (a total below it with an
-    unanswered item is undetermined); self-harm: item 10 from its second-worst option on."""
+    """Depression: the total against the language's validated cut-off (a total below it with
+    an unanswered item, or a language without a cut-off, is undetermined); self-harm: item
+    10 from "hardly ever" (score 1) on."""
     answers = response["answers"]
     total = 0
     unanswered = False
@@ -468,7 +498,10 @@ def score_epds(response: dict[str, Any]) -> Scores:
             unanswered = True
         else:
             total += scores[answer]
-    if total >= EPDS_THRESHOLD.get(response.get("language", "sv"), 12):
+    threshold = EPDS_THRESHOLD.get(response.get("language", "sv"))
+    if threshold is None:
+        depression = OPEN
+    elif total >= threshold:
         depression = FLAGGED
     else:
         depression = OPEN if unanswered else NOT_FLAGGED
@@ -513,10 +546,12 @@ def screenings(
     occasions: tuple[str, ...],
     visits: list[dict[str, Any]],
     responses: list[dict[str, Any]],
+    same_as: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The questionnaire at each of its visits: done when a response names the visit (or,
-    naming none, is dated in its window), else the visit's status; each response's domains
-    compared with the same respondent's latest earlier response."""
+    """The questionnaire at each of its visits: done when a response names the visit (or
+    the ordinary visit it is the same contact as, or, naming none, is dated in its
+    window), not answered when the visit was made without one, else the visit's status;
+    each response's domains compared with the same respondent's latest earlier response."""
     # ISO dates sort and compare as text; sorted() is stable, so ties keep the case's order.
     given = sorted((r for r in responses if r["instrument"] == instrument), key=_date)
     scored: dict[int, Scores] = {}
@@ -532,13 +567,14 @@ def screenings(
     for vid in occasions:
         visit = by_id[vid]
         start, end = visit["window"]
+        other_name = same_as.get(vid) if same_as else None
         results = []
         for index, response in enumerate(given):
             occasion = response.get("occasion")
             if occasion is None:
                 if not start <= response["date"] <= end:
                     continue
-            elif occasion != vid:
+            elif occasion != vid and occasion != other_name:
                 continue
             date, respondent = response["date"], response.get("respondent")
             previous = None
@@ -570,14 +606,13 @@ def screenings(
             if resolved:
                 result["resolved"] = resolved
             results.append(result)
-        out.append(
-            {
-                "instrument": instrument,
-                "visit": vid,
-                "status": "done" if results else visit["status"],
-                "results": results,
-            }
-        )
+        if results:
+            status = "done"
+        elif visit["status"] == "done":
+            status = "not_answered"  # the visit was made, the questionnaire not answered
+        else:
+            status = visit["status"]
+        out.append({"instrument": instrument, "visit": vid, "status": status, "results": results})
     return out
 
 
@@ -600,7 +635,7 @@ def plan(case: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
     decisions = (
         ("barnsakert", b_status, b_missing),
         ("goteborg", *goteborg(case, birth, either)),
-        ("nassjo", *nassjo(case, birth)),
+        ("nassjo", *nassjo(case, birth, either)),
         ("rikshandboken", ELIGIBLE, ()),
         ("rinkeby", *rinkeby(case, birth, either)),
         ("vaggeryd", *vaggeryd(case, either)),
@@ -643,7 +678,12 @@ def plan(case: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
                 out["screenings"] = occasions
             elif pid == "barnsakert":
                 out["screenings"] = screenings(
-                    "barnsakert", score_barnsakert, BARNSAKERT_AT, visits, responses
+                    "barnsakert",
+                    score_barnsakert,
+                    BARNSAKERT_AT,
+                    visits,
+                    responses,
+                    BARNSAKERT_SAME_AS,
                 )
         programs.append(out)
     result: dict[str, Any] = {"$schema": COMPACT_SCHEMA, "as_of": as_of.isoformat()}

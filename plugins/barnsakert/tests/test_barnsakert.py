@@ -4,6 +4,7 @@ at six ordinary BVC visits, flagged per domain and followed from occasion to occ
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import hembesok_barnsakert
@@ -15,6 +16,7 @@ from hembesok.authoring.testing import engine_with, failing_examples, plan_for, 
 from hembesok.engine.engine import Engine
 from hembesok.io.documents import load_file
 from hembesok.io.loading import instrument_problems, load_responses, read_document
+from hembesok.io.problems import InvalidDocument
 from hembesok.model.case import Case
 from hembesok.model.screening import Response
 
@@ -40,7 +42,11 @@ DOMAINS = [
     "violence",
     "alcohol",
 ]
-SUNDSVALL = {"child": {"birth_date": "2025-09-04"}, "municipality": "Sundsvall"}
+SUNDSVALL = {
+    "child": {"birth_date": "2025-09-04"},
+    "municipality": "Sundsvall",
+    "listed_bvc": "Sundsvall BVC",
+}
 
 
 @pytest.fixture
@@ -101,7 +107,7 @@ def test_six_ordinary_bvc_visits_with_the_nurse(engine):
         ("four_months", dt.date(2026, 1, 4)),
         ("ten_months", dt.date(2026, 7, 4)),
         ("eighteen_months", dt.date(2027, 3, 4)),
-        ("two_and_a_half_years", dt.date(2028, 3, 4)),
+        ("two_and_a_half_years", dt.date(2028, 6, 4)),  # 2¾ years, the middle of 2½–3
         ("four_years", dt.date(2029, 9, 4)),
     ]
     for visit in plan.visits:
@@ -126,43 +132,116 @@ def test_the_questionnaire_is_given_at_all_six_visits_and_no_national_visit_is_r
     assert "no extra visits" in program.definition["description"]["en"]
 
 
-@pytest.mark.parametrize(
-    "municipality", ["Sundsvall", "sundsvalls kommun", "2281", "Timrå", "TIMRÅ KOMMUN", "2262"]
-)
-def test_active_municipalities_by_name_or_code(engine, municipality):
-    case = {**SUNDSVALL, "municipality": municipality}
-    assert plan_for(engine, case, "2026-05-04", "barnsakert").decision.status == "eligible"
+# --- who: every parent at a participating BVC ---------------------------------------------
+
+
+def test_participation_is_by_listed_bvc_not_by_municipality(engine):
+    sites = engine.programs["barnsakert"].definition["sites"]
+    assert sites["match"] == "listed_bvc"
+    assert sites["applies_by"] == "visit_date"
 
 
 @pytest.mark.parametrize(
-    "municipality",
-    ["Härnösand", "2280", "Kramfors", "Sollefteå", "Ånge", "2260", "Örnsköldsvik", "2284"],
+    "bvc",
+    [
+        "Sundsvall BVC",
+        "sundsvalls bvc",
+        "BVC i Sundsvall (platshållare)",
+        "sundsvall_bvc",
+        "Timrå BVC",
+        "TIMRA BVC",
+    ],
 )
-def test_the_rest_of_vasternorrland_is_planned_and_covers_nobody_yet(engine, municipality):
-    case = {**SUNDSVALL, "municipality": municipality}
+def test_a_family_at_a_participating_bvc_is_eligible(engine, bvc):
+    case = {"child": {"birth_date": "2025-09-04"}, "listed_bvc": bvc}
+    plan = plan_for(engine, case, "2026-05-04", "barnsakert")
+    assert plan.decision.status == "eligible"
+    assert plan.decision.missing_facts == ()
+
+
+def test_the_bvcs_are_labelled_placeholders_with_their_municipality(engine):
+    definition = engine.programs["barnsakert"].definition
+    for site in definition["sites"]["list"]:
+        assert "platshållare" in site["name"], site["id"]
+        assert site["note"].startswith("[U]"), site["id"]
+    sites = engine.programs["barnsakert"].sites.sites
+    assert {s.id: (s.municipality, s.start, s.planned) for s in sites} == {
+        "sundsvall_bvc": ("Sundsvall", dt.date(2022, 1, 1), False),
+        "timra_bvc": ("Timrå", dt.date(2023, 3, 1), False),
+        "harnosand_bvc": ("Härnösand", None, True),
+        "kramfors_bvc": ("Kramfors", None, True),
+        "solleftea_bvc": ("Sollefteå", None, True),
+        "ange_bvc": ("Ånge", None, True),
+        "ornskoldsvik_bvc": ("Örnsköldsvik", None, True),
+    }
+    notes = " ".join(s.get("note", "") for s in definition["sources"])
+    assert "placeholder" in notes and "HSA-id" in notes
+
+
+@pytest.mark.parametrize(
+    "bvc",
+    ["Härnösand BVC", "Kramfors BVC", "Sollefteå BVC", "ange bvc", "Örnsköldsviks BVC"],
+)
+def test_the_rest_of_vasternorrland_is_planned_and_covers_nobody_yet(engine, bvc):
+    case = {**SUNDSVALL, "listed_bvc": bvc}
     plan = plan_for(engine, case, "2026-05-04", "barnsakert")
     assert plan.decision.status == "not_eligible"
     assert plan.visits == ()
     assert "planned" in plan.decision.reasons[0].text["en"]
 
 
-def test_a_municipality_outside_the_programme_is_not_eligible(engine):
-    plan = plan_for(engine, {**SUNDSVALL, "municipality": "Umeå"}, "2026-05-04", "barnsakert")
+def test_a_family_at_a_bvc_that_does_not_take_part_is_not_eligible(engine):
+    for municipality in ("Sundsvall", "Umeå"):
+        case = {**SUNDSVALL, "municipality": municipality, "listed_bvc": "Nacksta BVC"}
+        plan = plan_for(engine, case, "2026-05-04", "barnsakert")
+        assert plan.decision.status == "not_eligible"
+        assert "Nacksta BVC does not take part" in plan.decision.reasons[0].text["en"]
+
+
+def test_a_family_outside_vasternorrland_without_a_bvc_is_not_eligible(engine):
+    case = {"child": {"birth_date": "2025-09-04"}, "municipality": "Göteborg"}
+    plan = plan_for(engine, case, "2026-05-04", "barnsakert")
     assert plan.decision.status == "not_eligible"
-    assert "Umeå does not take part" in plan.decision.reasons[0].text["en"]
+    assert plan.decision.missing_facts == ()
+    assert (
+        plan.decision.reasons[0]
+        .text["en"]
+        .startswith(
+            "The family lives in Göteborg; the programme runs only at BVCs in Sundsvall, Timrå"
+        )
+    )
 
 
-def test_missing_municipality_is_undetermined_and_named(engine):
-    plan = plan_for(engine, {"child": {"birth_date": "2025-09-04"}}, "2026-05-04", "barnsakert")
+@pytest.mark.parametrize("municipality", ["Sundsvall", None])
+def test_a_missing_bvc_is_undetermined_and_named(engine, municipality):
+    case = {"child": {"birth_date": "2025-09-04"}}
+    if municipality:
+        case["municipality"] = municipality
+    plan = plan_for(engine, case, "2026-05-04", "barnsakert")
     assert plan.decision.status == "undetermined"
-    assert plan.decision.missing_facts == ("municipality",)
+    assert plan.decision.missing_facts == ("listed_bvc",)
+
+
+def test_no_family_outside_barnsakert_sees_a_tick_on_being_at_a_participating_bvc(engine):
+    label = engine.programs["barnsakert"].definition["eligibility"]["label"]
+    assert label == {
+        "sv": "Inga villkor utöver BVC:n: alla föräldrar där erbjuds BarnSäkert",
+        "en": "No conditions beyond the BVC: every parent there is offered BarnSäkert",
+    }
+    for case in (
+        {**SUNDSVALL, "listed_bvc": "Nacksta BVC"},
+        {"child": {"birth_date": "2025-09-04"}, "municipality": "Göteborg"},
+    ):
+        plan = plan_for(engine, case, "2026-05-04", "barnsakert")
+        ticked = [r.text["sv"] for r in plan.decision.reasons if r.truth.value == "true"]
+        assert not [t for t in ticked if "deltagande BVC" in t], ticked
 
 
 @pytest.mark.parametrize(
-    ("municipality", "start"), [("Sundsvall", dt.date(2022, 1, 1)), ("Timrå", dt.date(2023, 3, 1))]
+    ("bvc", "start"), [("Sundsvall BVC", dt.date(2022, 1, 1)), ("Timrå BVC", dt.date(2023, 3, 1))]
 )
-def test_site_start_applies_by_visit_date(engine, municipality, start):
-    case = {"child": {"birth_date": "2021-06-15"}, "municipality": municipality}
+def test_site_start_applies_by_visit_date(engine, bvc, start):
+    case = {"child": {"birth_date": "2021-06-15"}, "listed_bvc": bvc}
     day_before = plan_for(engine, case, start - dt.timedelta(days=1), "barnsakert")
     assert day_before.decision.status == "not_eligible"
     assert start.isoformat() in day_before.decision.reasons[0].text["en"]
@@ -174,11 +253,11 @@ def test_site_start_applies_by_visit_date(engine, municipality, start):
 def test_a_child_born_before_timra_started_gets_the_occasions_after_the_start(engine):
     # Born 2022-10-01: the 4-month window (2023-01-01..03-01) is still open on Timrå's
     # first day; born 2022-09-30 it closed on 2023-02-28 (30 February clamped).
-    open_case = {"child": {"birth_date": "2022-10-01"}, "municipality": "Timrå"}
-    closed_case = {"child": {"birth_date": "2022-09-30"}, "municipality": "Timrå"}
+    open_case = {"child": {"birth_date": "2022-10-01"}, "listed_bvc": "Timrå BVC"}
+    closed_case = {"child": {"birth_date": "2022-09-30"}, "listed_bvc": "Timrå BVC"}
     assert statuses(plan_for(engine, open_case, "2023-03-01", "barnsakert")) == {
         "six_eight_weeks": "not_offered",
-        "four_months": "overdue",
+        "four_months": "due",  # past its target, its window open on the start day
         "ten_months": "upcoming",
         "eighteen_months": "upcoming",
         "two_and_a_half_years": "upcoming",
@@ -190,14 +269,14 @@ def test_a_child_born_before_timra_started_gets_the_occasions_after_the_start(en
 
 
 def test_an_older_child_is_offered_the_occasions_left_when_sundsvall_starts(engine):
-    case = {"child": {"birth_date": "2019-06-15"}, "municipality": "Sundsvall"}
+    case = {"child": {"birth_date": "2019-06-15"}, "listed_bvc": "Sundsvall BVC"}
     plan = plan_for(engine, case, "2022-01-01", "barnsakert")
     assert statuses(plan) == {
         "six_eight_weeks": "not_offered",
         "four_months": "not_offered",
         "ten_months": "not_offered",
         "eighteen_months": "not_offered",
-        "two_and_a_half_years": "overdue",  # 2021-12-15, window to 2022-06-15
+        "two_and_a_half_years": "due",  # window 2021-12-15..2022-06-15 (2½–3 years)
         "four_years": "upcoming",
     }
 
@@ -214,7 +293,8 @@ def test_a_family_that_declines_keeps_what_was_done_and_is_not_asked_again(engin
     assert plan.decision.status == "eligible"
     assert plan.decision.declined is True
     assert statuses(plan) == {"six_eight_weeks": "done"} | {v: "declined" for v in VISITS[1:]}
-    assert [o.status for o in plan.screenings] == ["done"] + ["declined"] * 5
+    # The visit was made, but no questionnaire was answered at it.
+    assert [o.status for o in plan.screenings] == ["not_answered"] + ["declined"] * 5
 
 
 # --- the instrument ---------------------------------------------------------------------
@@ -409,10 +489,11 @@ def test_a_response_makes_its_occasion_done_even_if_the_visit_is_not_recorded(en
     assert plan.screenings[1].status == "missed"
 
 
-def test_a_municipality_not_taking_part_has_no_occasions(engine, instrument):
+def test_a_bvc_not_taking_part_has_no_occasions(engine, instrument):
     case = {
         **SUNDSVALL,
         "municipality": "Härnösand",
+        "listed_bvc": "Härnösand BVC",
         "responses": [response(instrument, "2025-10-20")],
     }
     assert plan_for(engine, case, "2026-05-04", "barnsakert").screenings == ()
@@ -519,7 +600,7 @@ def test_a_region_loads_its_licensed_form_from_the_variable(tmp_path, monkeypatc
     text = INSTRUMENT_FILE.read_text("utf-8").replace(
         "representative: true", "representative: false"
     )
-    licensed.write_text(text.replace('version: "1.0.0"', 'version: "2.3.0"'), "utf-8")
+    licensed.write_text(re.sub(r"(?m)^version: .*$", 'version: "2.3.0"', text), "utf-8")
     monkeypatch.setenv(hembesok_barnsakert.INSTRUMENT_VARIABLE, str(licensed))
     engine = Engine.from_modules([hembesok_barnsakert])
     assert engine.errors == []
@@ -585,3 +666,58 @@ def test_the_ordinary_visit_recorded_under_the_national_programme_counts():
     plan = engine.evaluate(Case.from_dict(case), dt.date(2026, 5, 20)).program("barnsakert")
     visit = next(v for v in plan.visits if v.visit.id == "six_eight_weeks")
     assert (visit.status, visit.done_on) == ("done", dt.date(2026, 4, 28))
+
+
+# --- occasions named by the ordinary visit, and visits made without an answer -------------
+
+
+@pytest.mark.parametrize(
+    ("occasion", "visit"),
+    [("bvc_6_8_weeks", "six_eight_weeks"), ("bvc_3_5_months", "four_months")],
+)
+def test_a_response_naming_the_ordinary_visit_counts_for_its_occasion(
+    engine, instrument, occasion, visit
+):
+    # Dated after the window closed, so only the name can place it.
+    case = {
+        **SUNDSVALL,
+        "responses": [
+            response(instrument, "2026-03-02", ("money_worry",), (), "parent_1", occasion)
+        ],
+    }
+    plan = plan_for(engine, case, "2026-05-04", "barnsakert")
+    occasions = {o.visit.visit.id: o for o in plan.screenings}
+    assert occasions[visit].status == "done"
+    (result,) = occasions[visit].results
+    assert result.domain("economic_worries").status == "flagged"
+    others = [o.status for v, o in occasions.items() if v != visit]
+    assert "done" not in others
+
+
+def test_a_response_naming_an_occasion_barnsakert_does_not_have_is_a_located_problem(
+    engine, instrument
+):
+    case = {**SUNDSVALL, "responses": [response(instrument, "2025-10-22", occasion="bvc_6_months")]}
+    with pytest.raises(InvalidDocument) as raised:
+        plan_for(engine, case, "2026-05-04", "barnsakert")
+    (problem,) = raised.value.problems
+    assert problem.path == "$.responses[0].occasion"
+    assert "bvc_6_8_weeks (six_eight_weeks)" in problem.message
+
+
+def test_a_visit_made_without_the_questionnaire_is_not_answered(engine):
+    case = {
+        **SUNDSVALL,
+        "visits_done": [
+            {"program": "barnsakert", "visit": "six_eight_weeks", "date": "2025-10-22"}
+        ],
+    }
+    plan = plan_for(engine, case, "2026-05-04", "barnsakert")
+    first = plan.screenings[0]
+    assert (first.visit.status, first.status, first.results) == ("done", "not_answered", ())
+
+
+def test_the_car_seat_question_names_the_infant_carrier_asked_from_6_8_weeks(instrument):
+    text = instrument.items["car_seat"].text
+    assert "babyskydd eller en bilbarnstol" in text["sv"]
+    assert "infant car seat" in text["en"]

@@ -1,7 +1,9 @@
-"""Göteborg, Utökade hembesök: first child (of a parent, or in Sweden), participating BVC,
-prioritised area; six joint visits that replace the national newborn and 8-month home visits."""
+"""Göteborg, Utökade hembesök: first child (of a parent, or in Sweden) listed at a
+participating BVC (the BVC is the unit: decision 0020); six joint visits that replace the
+national newborn and 8-month home visits."""
 
 import datetime as dt
+from pathlib import Path
 
 import hembesok_goteborg
 import pytest
@@ -148,25 +150,33 @@ def test_no_first_child_facts_at_all_names_both(engine):
     }
 
 
+# --- the BVC is the unit (docs/decisions/0020-goteborg-bvc-is-the-unit.md) -------------
+
+
 @pytest.mark.parametrize(
-    "area", ["Västra Göteborg", "Västra Hisingen", "Angered", "Östra Göteborg", "angered"]
+    "area",
+    ["Västra Göteborg", "Västra Hisingen", "Angered", "Östra Göteborg", "Hjällbo", "Centrum"],
 )
-def test_each_prioritised_area_qualifies(engine, area):
-    assert plan(engine, with_(FIRST, area=area)).decision.status == "eligible"
+def test_where_in_the_city_the_family_lives_is_not_a_condition(engine, area):
+    p = plan(engine, with_(FIRST, area=area))
+    assert p.decision.status == "eligible"
+    assert all(r.facts != ("area",) for r in p.decision.reasons)
 
 
-def test_outside_the_prioritised_areas_is_not_eligible(engine):
-    p = plan(engine, with_(FIRST, area="Centrum"))
-    assert p.decision.status == "not_eligible"
-    assert len(false_reasons(p)) == 1
-    assert false_reasons(p)[0].startswith("The family lives in a prioritised area")
+def test_hjallbo_bvc_with_the_area_hjallbo_is_eligible(engine):
+    case = with_(FIRST, listed_bvc="Närhälsan Hjällbo BVC", area="Hjällbo", municipality="Göteborg")
+    p = plan(engine, case)
+    assert p.decision.status == "eligible"
+    assert p.decision.missing_facts == ()
+    assert false_reasons(p) == []
 
 
-def test_missing_area_is_undetermined_and_named(engine):
+def test_no_rule_reads_the_area(engine):
+    program = engine.programs[PROGRAM]
+    assert "area" not in str(program.definition["eligibility"])
     p = plan(engine, without(FIRST, "area"))
-    assert p.decision.status == "undetermined"
-    assert p.decision.missing_facts == ("area",)
-    # visits are still planned while the decision waits
+    assert p.decision.status == "eligible"
+    assert p.decision.missing_facts == ()
     assert statuses(p)["two_months"] == "due"
 
 
@@ -174,12 +184,40 @@ def test_missing_listed_bvc_is_undetermined_and_named(engine):
     p = plan(engine, without(FIRST, "listed_bvc"))
     assert p.decision.status == "undetermined"
     assert p.decision.missing_facts == ("listed_bvc",)
+    in_goteborg = with_(without(FIRST, "listed_bvc"), municipality="Göteborg")
+    assert plan(engine, in_goteborg).decision.missing_facts == ("listed_bvc",)
 
 
-def test_missing_bvc_and_area_names_both(engine):
-    p = plan(engine, without(without(FIRST, "listed_bvc"), "area"))
-    assert p.decision.status == "undetermined"
-    assert set(p.decision.missing_facts) == {"listed_bvc", "area"}
+def test_a_family_in_another_municipality_without_a_bvc_is_not_eligible(engine):
+    case = with_(without(without(FIRST, "listed_bvc"), "area"), municipality="Vaggeryd")
+    p = plan(engine, case)
+    assert p.decision.status == "not_eligible"
+    assert p.decision.missing_facts == ()
+    assert false_reasons(p) == [
+        "The family lives in Vaggeryd; the programme runs only at BVCs in Göteborg."
+    ]
+
+
+def test_every_site_lies_in_goteborg(engine):
+    sites = engine.programs[PROGRAM].sites.sites
+    assert {s.municipality for s in sites} == {"Göteborg"}
+
+
+def test_the_nine_bvcs_of_the_seed_are_a_labelled_gap_not_invented(engine):
+    definition = engine.programs[PROGRAM].definition
+    active = [s for s in definition["sites"]["list"] if s.get("status") != "planned"]
+    assert len(active) == 7  # the seed names seven of its "nio barnavårdscentraler"
+    notes = " ".join(s.get("note", "") for s in definition["sources"])
+    assert "Nio barnavårdscentraler" in notes and "[U]" in notes
+    text = (Path(hembesok_goteborg.__file__).parent / "program.yaml").read_text("utf-8")
+    assert "[U] A GAP IN THE SOURCE" in text
+
+
+def test_the_decision_is_written_down():
+    root = Path(__file__).resolve().parents[3]
+    decision = root / "docs" / "decisions" / "0020-goteborg-bvc-is-the-unit.md"
+    text = decision.read_text("utf-8")
+    assert "Först ut är alla barn vid Närhälsan Opaltorget BVC" in text
 
 
 def test_non_participating_bvc_is_not_eligible_even_without_area(engine):
@@ -279,7 +317,7 @@ def test_born_31_january_eight_month_window_closes_30_october(engine):
     visit = {v.visit.id: v for v in plan(engine, case, "2026-10-30").visits}["eight_months"]
     assert visit.target == dt.date(2026, 9, 30)
     assert (visit.window.start, visit.window.end) == (dt.date(2026, 8, 30), dt.date(2026, 10, 30))
-    assert visit.status == "overdue"
+    assert visit.status == "due"  # past the target, the window is open
     assert statuses(plan(engine, case, "2026-10-31"))["eight_months"] == "missed"
 
 

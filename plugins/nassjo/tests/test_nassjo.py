@@ -149,7 +149,7 @@ def test_site_has_no_start_of_its_own(engine):
 
 
 def test_family_moving_in_at_five_months_keeps_only_open_windows(engine):
-    case = {**FIRST, "child": {"birth_date": "2025-11-10"}, "moved_in_on": "2026-04-10"}
+    case = {**SUPPORT, "child": {"birth_date": "2025-11-10"}, "moved_in_on": "2026-04-10"}
     plan = plan_for(engine, case, "2026-05-04", "nassjo")
     assert plan.decision.enrolment_date == D(2026, 4, 10)
     assert statuses(plan) == {
@@ -161,10 +161,10 @@ def test_family_moving_in_at_five_months_keeps_only_open_windows(engine):
 
 
 def test_moving_in_on_the_last_window_day_still_offers_the_visit(engine):
-    base = {**FIRST, "child": {"birth_date": "2026-01-10"}}
+    base = {**SUPPORT, "child": {"birth_date": "2026-01-10"}}
     last_day = plan_for(engine, {**base, "moved_in_on": "2026-05-24"}, "2026-05-24", "nassjo")
     day_after = plan_for(engine, {**base, "moved_in_on": "2026-05-25"}, "2026-05-25", "nassjo")
-    assert statuses(last_day)["four_months"] == "overdue"
+    assert statuses(last_day)["four_months"] == "due"  # never late while the window is open
     assert statuses(day_after)["four_months"] == "not_offered"
 
 
@@ -178,7 +178,7 @@ def test_thirty_first_january_clamps_to_month_end(engine):
         "eight_months": D(2026, 9, 30),
         "fifteen_months": D(2027, 4, 30),
     }
-    assert statuses(plan)["eight_months"] == "overdue"
+    assert statuses(plan)["eight_months"] == "due"  # past the target, the window is open
 
 
 def test_declined_keeps_done_visits_and_declines_the_rest(engine):
@@ -218,3 +218,86 @@ def test_every_text_is_in_swedish_and_english(engine):
     for text in texts:
         assert set(text) >= {"sv", "en"} and all(text[lang].strip() for lang in ("sv", "en"))
     assert {s["confidence"] for s in definition["sources"]} == {"H", "M", "U"}
+
+
+# --- the first child in the municipality: sent, or derived by the engine ----------------
+
+BORN_HERE = {
+    "child": {"birth_date": "2026-03-10"},
+    "municipality": "Nässjö",
+    "first_child": {"either_parent": True},
+}
+
+
+def _in_municipality(plan):
+    """The value the decision read for first_child.in_municipality (sent or derived)."""
+    (node,) = [c for c in plan.decision.trace.children if c.fact == "first_child.in_municipality"]
+    return node.value
+
+
+def test_first_time_parents_living_here_at_the_birth_need_send_only_either_parent(engine):
+    plan = plan_for(engine, BORN_HERE, "2026-05-04", "nassjo")
+    assert plan.decision.status == "eligible"
+    assert plan.decision.missing_facts == ()
+    assert _in_municipality(plan) is True
+    # So do first-time parents sent as both_parents or birthing_parent (they imply it).
+    for first in ({"both_parents": True}, {"birthing_parent": True}):
+        case = {**BORN_HERE, "first_child": first}
+        assert plan_for(engine, case, "2026-05-04", "nassjo").decision.status == "eligible"
+
+
+def test_a_family_that_moved_in_with_its_second_child_has_no_first_child_here(engine):
+    case = {**BORN_HERE, "first_child": {"either_parent": False}, "needs_support": False}
+    plan = plan_for(engine, case, "2026-05-04", "nassjo")
+    assert plan.decision.status == "not_eligible"
+    assert _in_municipality(plan) is False
+
+
+@pytest.mark.parametrize(
+    ("support", "status"),
+    [(False, "not_eligible"), (None, "undetermined"), (True, "eligible")],
+)
+def test_a_first_child_whose_family_moved_in_after_the_birth_needs_an_identified_need(
+    engine, support, status
+):
+    case = {**BORN_HERE, "child": {"birth_date": "2025-11-10"}, "moved_in_on": "2026-04-10"}
+    if support is not None:
+        case["needs_support"] = support
+    plan = plan_for(engine, case, "2026-05-04", "nassjo")
+    assert plan.decision.status == status
+    assert _in_municipality(plan) is False
+    if status == "undetermined":
+        assert plan.decision.missing_facts == ("needs_support",)
+
+
+def test_the_value_a_journal_sends_is_believed(engine):
+    told_no = {**BORN_HERE, "first_child": {"either_parent": True, "in_municipality": False}}
+    plan = plan_for(engine, {**told_no, "needs_support": False}, "2026-05-04", "nassjo")
+    assert plan.decision.status == "not_eligible"
+    assert _in_municipality(plan) is False
+    told_yes = {**BORN_HERE, "first_child": {"in_municipality": True}}
+    assert plan_for(engine, told_yes, "2026-05-04", "nassjo").decision.status == "eligible"
+
+
+def test_the_examples_show_the_derived_fact_on_both_sides(engine):
+    """Examples where the journal does not send in_municipality: eligible through the
+    derived fact, and not eligible because of it (moved in with an older child, or after
+    the birth)."""
+    derived = {}
+    for example in engine.programs["nassjo"].definition["examples"]:
+        case = example["case"]
+        first = case.get("first_child", {})
+        if first and "in_municipality" not in first and case.get("needs_support") is not True:
+            key = (first.get("either_parent"), "moved_in_on" in case)
+            derived.setdefault(key, set()).add(example["expect"]["decision"])
+    assert "eligible" in derived[(True, False)]
+    assert "not_eligible" in derived[(False, False)]
+    assert "not_eligible" in derived[(True, True)]
+
+
+def test_the_file_says_what_first_child_in_the_municipality_means(engine):
+    definition = engine.programs["nassjo"].definition
+    notes = " ".join(s.get("note", "") for s in definition["sources"])
+    assert "born while the family lived" in notes
+    assert "moved_in_on" in notes
+    assert definition["version"] != "1.0.0"

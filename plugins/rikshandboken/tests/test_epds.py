@@ -87,3 +87,138 @@ def test_unanswered_item_below_cut_off_is_undetermined(engine):
     result = engine.screen(Response("epds", dt.date(2026, 4, 28), answers, "sv"))
     assert result.domain("depression").status == "undetermined"
     assert result.domain("depression").missing_items == ("epds_5",)
+
+
+# --- the key of every item (Cox et al. 1987), read through the texts a parent sees ------
+
+#: Per item: the most reassuring answer and the least reassuring one, as the Swedish
+#: paraphrases word them. Items 1, 2 and 4 score 0–3 from the first option; items 3 and
+#: 5–10 are reverse-scored (first option 3).
+KEY = {
+    "epds_1": ("lika mycket som vanligt", "inte alls"),
+    "epds_2": ("lika mycket som vanligt", "knappast alls"),
+    "epds_3": ("nej, aldrig", "ja, för det mesta"),
+    "epds_4": ("nej, inte alls", "ja, mycket ofta"),
+    "epds_5": ("nej, inte alls", "ja, ganska mycket"),
+    "epds_6": (
+        "nej, jag har klarat det lika bra som vanligt",
+        "ja, för det mesta har jag inte klarat av det",
+    ),
+    "epds_7": ("nej, inte alls", "ja, för det mesta"),
+    "epds_8": ("nej, inte alls", "ja, för det mesta"),
+    "epds_9": ("nej, aldrig", "ja, för det mesta"),
+    "epds_10": ("aldrig", "ja, ganska ofta"),
+}
+
+
+def option(engine, item_id, text):
+    """The value of the option of `item_id` that reads `text` in Swedish."""
+    item = engine.instruments["epds"].definition["items"]
+    (found,) = [
+        o["value"]
+        for i in item
+        if i["id"] == item_id
+        for o in i["answer"]["options"]
+        if o["text"]["sv"] == text
+    ]
+    return found
+
+
+def answered(engine, which, language="sv"):
+    answers = {item: option(engine, item, KEY[item][which]) for item in KEY}
+    return engine.screen(
+        Response("epds", dt.date(2026, 4, 28), answers, language, "birthing_parent")
+    )
+
+
+def test_each_item_scores_as_the_published_key(engine):
+    items = engine.instruments["epds"].definition["items"]
+    for item in items:
+        scores = [o["score"] for o in item["answer"]["options"]]
+        forward = item["id"] in ("epds_1", "epds_2", "epds_4")
+        assert scores == ([0, 1, 2, 3] if forward else [3, 2, 1, 0]), item["id"]
+
+
+def test_the_most_reassuring_answer_to_every_item_scores_0_and_flags_nothing(engine):
+    result = answered(engine, 0)
+    depression = result.domain("depression")
+    assert (depression.score, depression.status) == (0, "not_flagged")
+    assert result.domain("self_harm").status == "not_flagged"
+    assert result.to_json()["flagged"] == []
+
+
+def test_the_least_reassuring_answer_to_every_item_scores_30(engine):
+    result = answered(engine, 1)
+    depression = result.domain("depression")
+    assert (depression.score, depression.status) == (30, "flagged")
+    assert result.domain("self_harm").status == "flagged"
+
+
+def test_item_4_asks_about_worry_and_scores_not_at_all_0(engine):
+    item = engine.instruments["epds"].items["epds_4"]
+    assert item.score(option(engine, "epds_4", "nej, inte alls")) == 0
+    assert item.score(option(engine, "epds_4", "knappast någonsin")) == 1
+    assert item.score(option(engine, "epds_4", "ja, ibland")) == 2
+    assert item.score(option(engine, "epds_4", "ja, mycket ofta")) == 3
+    texts = [o["text"]["sv"] for o in item_definition(engine, "epds_4")["answer"]["options"]]
+    assert "som vanligt" not in " ".join(texts)
+
+
+def item_definition(engine, item_id):
+    return next(i for i in engine.instruments["epds"].definition["items"] if i["id"] == item_id)
+
+
+def test_the_items_are_paraphrased_in_the_first_person(engine):
+    assert (
+        item_definition(engine, "epds_9")["text"]["sv"]
+        == "Har varit så olycklig att jag har gråtit"
+    )
+    for item in engine.instruments["epds"].definition["items"]:
+        sv, en = item["text"]["sv"], item["text"]["en"]
+        assert " sig " not in f" {sv} " and "hen" not in sv.split(), item["id"]
+        assert "oneself" not in en and " one" not in en, item["id"]
+    definition = engine.instruments["epds"].definition
+    assert definition["representative"] is True  # paraphrases, not the form's wording
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [("aldrig", "not_flagged"), ("knappast någonsin", "flagged"), ("ibland", "flagged")],
+)
+def test_self_harm_flags_from_hardly_ever_on(engine, text, status):
+    """Item 10 flags on its own from its first non-zero answer ("hardly ever"), as the
+    file's positive_from_score: 1 says, whatever the total."""
+    answers = {item: option(engine, item, KEY[item][0]) for item in KEY}
+    answers["epds_10"] = option(engine, "epds_10", text)
+    result = engine.screen(Response("epds", dt.date(2026, 4, 28), answers, "sv"))
+    assert result.domain("self_harm").status == status
+    assert result.domain("depression").status == "not_flagged"
+
+
+def test_a_form_in_a_language_without_a_validated_cut_off_is_undetermined(engine):
+    result = screen(engine, spread(20), "so")  # Somali: no validated cut-off here
+    depression = result.domain("depression")
+    assert depression.status == "undetermined"
+    assert (depression.score, depression.threshold, depression.basis) == (20, None, "none")
+    as_json = next(d for d in result.to_json()["domains"] if d["id"] == "depression")
+    assert as_json["threshold"] is None and as_json["threshold_basis"] == "none"
+    assert "(so)" in as_json["note"]["sv"] and "(so)" in as_json["note"]["en"]
+    assert depression.action is None
+    # Item 10 needs no cut-off: self-harm is judged in any language.
+    assert screen(engine, {10: 1}, "so").domain("self_harm").status == "flagged"
+
+
+def test_an_english_form_is_judged_against_13(engine):
+    depression = screen(engine, spread(12), "en").domain("depression")
+    assert (depression.threshold, depression.basis, depression.status) == (
+        13,
+        "validated",
+        "not_flagged",
+    )
+    assert screen(engine, spread(13), "en").domain("depression").status == "flagged"
+
+
+def test_there_is_no_default_cut_off(engine):
+    depression = next(d for d in engine.instruments["epds"].domains if d.id == "depression")
+    assert depression.threshold is None
+    assert dict(depression.by_language) == {"sv": 12, "en": 13, "ar": 10, "fr": 11}

@@ -7,6 +7,8 @@ import pytest
 
 from hembesok.authoring.pytest_plugin import ProgramPluginConformance
 from hembesok.authoring.testing import engine_with, failing_examples, plan_for, statuses
+from hembesok.io.problems import InvalidDocument
+from hembesok.model import ages
 
 PROGRAM = "rikshandboken"
 
@@ -59,7 +61,7 @@ def test_visit_ids_and_target_dates(engine):
         ("bvc_10_months", dt.date(2027, 2, 28)),
         ("bvc_12_months", dt.date(2027, 4, 28)),
         ("bvc_18_months", dt.date(2027, 10, 28)),
-        ("bvc_2_5_years", dt.date(2028, 10, 28)),
+        ("bvc_2_5_years", dt.date(2029, 1, 28)),  # 2¾ years, the middle of 2½–3
         ("bvc_4_years", dt.date(2030, 4, 28)),
         ("bvc_5_years", dt.date(2031, 4, 28)),
     ]
@@ -74,6 +76,29 @@ def test_published_age_ranges_are_the_windows(engine):
     assert windows["bvc_6_8_weeks"] == (dt.date(2026, 6, 9), dt.date(2026, 6, 23))
     assert windows["bvc_3_5_months"] == (dt.date(2026, 7, 28), dt.date(2026, 9, 28))
     assert windows["bvc_2_5_years"] == (dt.date(2028, 10, 28), dt.date(2029, 4, 28))
+
+
+@pytest.mark.parametrize(
+    ("visit", "low", "high"),
+    [
+        ("home_newborn", {"weeks": 1}, {"weeks": 3}),
+        ("bvc_6_8_weeks", {"weeks": 6}, {"weeks": 8}),
+        ("bvc_3_5_months", {"months": 3}, {"months": 5}),
+        ("bvc_2_5_years", {"months": 30}, {"months": 36}),
+    ],
+)
+def test_each_published_range_is_the_window_with_the_target_in_its_middle(engine, visit, low, high):
+    """Rikshandboken's ranges: the window runs from the low age to the high one and the
+    target lies halfway (2½–3 years: target 2¾ years, not 2½ with the window after it)."""
+    birth = dt.date(2026, 4, 28)
+    program = engine.programs[PROGRAM]
+    v = next(v for v in program.schedule if v.id == visit)
+    assert v.before == v.after, visit
+    plan = plan_for(engine, NEWBORN, "2026-05-04", PROGRAM)
+    planned = next(p for p in plan.visits if p.visit.id == visit)
+    assert planned.window.start == ages.add(birth, ages.Duration.from_mapping(low))
+    assert planned.window.end == ages.add(birth, ages.Duration.from_mapping(high))
+    assert planned.window.start < planned.target < planned.window.end
 
 
 def test_two_home_visits_and_the_nurse_at_every_visit(engine):
@@ -110,6 +135,9 @@ def test_vaccinations_are_named_at_the_visits_they_coincide_with(engine):
         "bvc_12_months",
     ]
     assert [i for i in VISIT_IDS if "MMR" in topics(i)] == ["bvc_18_months"]
+    # In Swedish the vaccine is MPR (mässling, påssjuka, röda hund), never MMR.
+    assert [i for i in VISIT_IDS if "MPR" in topics(i, "sv")] == ["bvc_18_months"]
+    assert not [i for i in VISIT_IDS if "MMR" in topics(i, "sv")]
     assert "3 months" in topics("bvc_3_5_months") and "5 months" in topics("bvc_3_5_months")
     assert "EPDS" in topics("bvc_6_8_weeks")
     assert "Vaccination" in topics("bvc_5_years") and "Vaccination" in topics("bvc_5_years", "sv")
@@ -142,12 +170,20 @@ def test_facts_that_other_programs_exclude_on_do_not_matter(engine):
     assert len(plan.visits) == 12
 
 
-def test_newborn_visit_opens_at_one_week(engine):
+def test_newborn_visit_is_due_from_one_week_until_its_window_closes_at_three(engine):
     assert statuses(plan_for(engine, NEWBORN, "2026-05-04", PROGRAM))["home_newborn"] == "upcoming"
     assert statuses(plan_for(engine, NEWBORN, "2026-05-05", PROGRAM))["home_newborn"] == "due"
-    assert statuses(plan_for(engine, NEWBORN, "2026-05-13", PROGRAM))["home_newborn"] == "overdue"
-    assert statuses(plan_for(engine, NEWBORN, "2026-05-19", PROGRAM))["home_newborn"] == "overdue"
+    # Past the target (2026-05-12) the visit is still due: never late while the window is open.
+    assert statuses(plan_for(engine, NEWBORN, "2026-05-13", PROGRAM))["home_newborn"] == "due"
+    assert statuses(plan_for(engine, NEWBORN, "2026-05-19", PROGRAM))["home_newborn"] == "due"
     assert statuses(plan_for(engine, NEWBORN, "2026-05-20", PROGRAM))["home_newborn"] == "missed"
+
+
+def test_a_due_visit_carries_the_days_left_in_its_window(engine):
+    visits = plan_for(engine, NEWBORN, "2026-05-13", PROGRAM).to_json(dt.date(2026, 5, 13))
+    by_id = {v["id"]: v for v in visits["visits"]}
+    assert (by_id["home_newborn"]["status"], by_id["home_newborn"]["days_left"]) == ("due", 6)
+    assert "days_left" not in by_id["bvc_4_weeks"]  # upcoming
 
 
 def test_born_29_february_turns_12_months_on_28_february(engine):
@@ -158,7 +194,7 @@ def test_born_29_february_turns_12_months_on_28_february(engine):
     assert (twelve.window.start, twelve.window.end) == (dt.date(2029, 1, 28), dt.date(2029, 3, 28))
     assert twelve.status == "due"
     later = plan_for(engine, case, "2029-03-01", PROGRAM)
-    assert statuses(later)["bvc_12_months"] == "overdue"
+    assert statuses(later)["bvc_12_months"] == "due"  # past the target, the window is open
 
 
 def test_moving_in_on_the_last_day_of_a_window_still_offers_it(engine):
@@ -166,7 +202,7 @@ def test_moving_in_on_the_last_day_of_a_window_still_offers_it(engine):
     on_the_day = plan_for(engine, {**base, "moved_in_on": "2026-06-15"}, "2026-06-15", PROGRAM)
     day_after = plan_for(engine, {**base, "moved_in_on": "2026-06-16"}, "2026-06-16", PROGRAM)
     assert on_the_day.decision.enrolment_date == dt.date(2026, 6, 15)
-    assert statuses(on_the_day)["bvc_3_5_months"] == "overdue"
+    assert statuses(on_the_day)["bvc_3_5_months"] == "due"
     assert statuses(day_after)["bvc_3_5_months"] == "not_offered"
     for plan in (on_the_day, day_after):
         got = statuses(plan)
@@ -189,21 +225,34 @@ def test_declined_baseline_keeps_the_visits_already_made(engine):
     assert {got[i] for i in VISIT_IDS[1:]} == {"declined"}
 
 
-def test_visits_done_under_another_program_do_not_count(engine):
+def test_visits_done_under_another_program_do_not_count():
+    vaggeryd = pytest.importorskip("hembesok_vaggeryd")
+    both = engine_with(hembesok_rikshandboken, vaggeryd)
     case = {
         "child": {"birth_date": "2026-03-10"},
-        "visits_done": [{"program": "vaggeryd", "visit": "home_newborn", "date": "2026-03-24"}],
+        "visits_done": [{"program": "vaggeryd", "visit": "newborn", "date": "2026-03-24"}],
     }
-    assert statuses(plan_for(engine, case, "2026-05-04", PROGRAM))["home_newborn"] == "missed"
+    assert statuses(plan_for(both, case, "2026-05-04", PROGRAM))["home_newborn"] == "missed"
 
 
-def test_two_and_a_half_years_is_due_only_on_the_day_then_overdue_until_three(engine):
+def test_a_visit_recorded_under_a_program_that_is_not_installed_is_a_located_problem(engine):
+    case = {
+        "child": {"birth_date": "2026-03-10"},
+        "visits_done": [{"program": "vaggeryd", "visit": "newborn", "date": "2026-03-24"}],
+    }
+    with pytest.raises(InvalidDocument) as raised:
+        plan_for(engine, case, "2026-05-04", PROGRAM)
+    assert [p.path for p in raised.value.problems] == ["$.visits_done[0].program"]
+
+
+def test_two_and_a_half_to_three_years_is_due_from_two_and_a_half_until_three(engine):
     case = {"child": {"birth_date": "2023-11-04"}}
     expected = {
         "2026-05-03": "upcoming",
-        "2026-05-04": "due",
-        "2026-05-05": "overdue",
-        "2026-11-04": "overdue",
+        "2026-05-04": "due",  # turns 2½
+        "2026-08-04": "due",  # the target, 2¾
+        "2026-08-05": "due",
+        "2026-11-04": "due",  # turns 3
         "2026-11-05": "missed",
     }
     got = {day: statuses(plan_for(engine, case, day, PROGRAM))["bvc_2_5_years"] for day in expected}

@@ -208,3 +208,60 @@ def test_declined_offer_keeps_done_visits_and_declines_the_rest(engine):
     got = statuses(plan_for(engine, case, "2026-05-04", "rinkeby"))
     assert got.pop("newborn") == "done"
     assert set(got.values()) == {"declined"}
+
+
+# --- where the sites lie ------------------------------------------------------------------
+
+MUNICIPALITIES = {
+    "rinkeby_bvc": "Stockholm",
+    "ragsved_bvc": "Stockholm",
+    "skarholmen_bvc": "Stockholm",
+    "hasselby_bvc": "Stockholm",
+    "kista_husby_bvc": "Stockholm",
+    "fittja_bvc": "Botkyrka",
+    "rissne_hallonbergen_bvc": "Sundbyberg",
+    "flemingsberg_bvc": "Huddinge",
+}
+
+
+def test_every_site_names_its_municipality(engine):
+    sites = engine.programs["rinkeby"].sites.sites
+    assert {s.id: s.municipality for s in sites} == MUNICIPALITIES
+
+
+@pytest.mark.parametrize("municipality", ["Vaggeryd", "Malmö"])
+def test_a_family_elsewhere_without_a_bvc_is_not_eligible(engine, municipality):
+    case = {**{k: v for k, v in FIRST.items() if k != "listed_bvc"}, "municipality": municipality}
+    plan = plan_for(engine, case, "2026-05-04", "rinkeby")
+    assert plan.decision.status == "not_eligible"
+    assert plan.decision.missing_facts == ()
+    (site,) = [r for r in plan.decision.reasons if r.rule == "$.sites"]
+    assert site.text["en"].startswith(f"The family lives in {municipality};")
+    assert "Stockholm, Botkyrka, Sundbyberg, Huddinge" in site.text["en"]
+
+
+@pytest.mark.parametrize("municipality", ["Stockholm", "Botkyrka", "sundbyberg", "Huddinge"])
+def test_a_family_where_a_site_lies_without_a_bvc_waits_for_it(engine, municipality):
+    case = {**{k: v for k, v in FIRST.items() if k != "listed_bvc"}, "municipality": municipality}
+    plan = plan_for(engine, case, "2026-05-04", "rinkeby")
+    assert plan.decision.status == "undetermined"
+    assert plan.decision.missing_facts == ("listed_bvc",)
+
+
+def test_a_listed_bvc_decides_whatever_the_municipality(engine):
+    case = {**FIRST, "municipality": "Vaggeryd"}
+    assert plan_for(engine, case, "2026-05-04", "rinkeby").decision.status == "eligible"
+
+
+def test_topics_are_in_lower_case_like_the_other_programs(engine):
+    for visit in engine.programs["rinkeby"].schedule:
+        for topic in visit.topics:
+            for lang in ("sv", "en"):
+                assert topic[lang][0].islower(), (visit.id, topic[lang])
+    assert any(v.topics for v in engine.programs["rinkeby"].schedule)
+
+
+def test_a_visit_past_its_target_is_due_while_its_window_is_open(engine):
+    # 2 months: target 2026-05-10, window 2026-04-26..05-24.
+    assert statuses(plan_for(engine, FIRST, "2026-05-20", "rinkeby"))["two_months"] == "due"
+    assert statuses(plan_for(engine, FIRST, "2026-05-25", "rinkeby"))["two_months"] == "missed"

@@ -77,3 +77,28 @@ def test_family_moving_in_after_the_two_month_window(engine):
         "two_months": "not_offered",
         "eight_months": "upcoming",
     }
+
+
+def test_a_visit_past_its_target_is_due_until_its_window_closes(engine):
+    # 2 months: target 2026-05-10, window 2026-04-26..05-24. Never late while it is open.
+    got = {}
+    for day in ("2026-04-25", "2026-04-26", "2026-05-10", "2026-05-11", "2026-05-24", "2026-05-25"):
+        got[day] = statuses(plan_for(engine, FIRST, day, "vaggeryd"))["two_months"]
+    assert got == {
+        "2026-04-25": "upcoming",
+        "2026-04-26": "due",
+        "2026-05-10": "due",
+        "2026-05-11": "due",
+        "2026-05-24": "due",
+        "2026-05-25": "missed",
+    }
+
+
+def test_a_due_visit_says_how_many_days_its_window_stays_open(engine):
+    plan = plan_for(engine, FIRST, "2026-05-20", "vaggeryd")
+    visits = {v["id"]: v for v in plan.to_json(dt.date(2026, 5, 20))["visits"]}
+    assert visits["two_months"]["status"] == "due"
+    assert visits["two_months"]["days_left"] == 4  # the window ends on 2026-05-24
+    assert "days_left" not in visits["eight_months"]  # upcoming
+    last_day = plan_for(engine, FIRST, "2026-05-24", "vaggeryd").to_json(dt.date(2026, 5, 24))
+    assert {v["id"]: v.get("days_left") for v in last_day["visits"]}["two_months"] == 0
