@@ -321,6 +321,7 @@ def test_an_example_with_a_questionnaire_response_is_scored_with_the_installed_i
         "case": {
             "child": {"birth_date": "2025-09-10"},
             "municipality": "Sundsvall",
+            "listed_bvc": "Sundsvall BVC",
             "responses": [response],
         },
         "expect": {"decision": "eligible", "visits": {"ten_months": "due"}},

@@ -46,7 +46,8 @@ def test_plan_table_shows_three_joint_visits_with_dates_windows_and_statuses():
     visits = [line for line in lines if "home visit" in line.lower() and "2026-" in line]
     assert len(visits) == 3
     assert "2026-03-24  2026-03-17 – 2026-03-31" in visits[0] and "done 2026-03-25" in visits[0]
-    assert "2026-05-10  2026-04-26 – 2026-05-24" in visits[1] and visits[1].rstrip().endswith("due")
+    assert "2026-05-10  2026-04-26 – 2026-05-24" in visits[1]
+    assert visits[1].rstrip().endswith("due (20 days left)")
     assert "2026-11-10  2026-10-10 – 2026-12-10" in visits[2] and visits[2].rstrip().endswith(
         "upcoming"
     )
@@ -182,9 +183,9 @@ def test_plan_prints_the_combined_timeline():
     result = invoke("plan", case, "--as-of", "2026-05-04", "--lang", "en")
     assert result.exit_code == 0
     text = result.output.split("Combined timeline (programs offered)", 1)[1]
-    assert "replaces rikshandboken: Newborn home visit (1–3 weeks)" in text
-    assert "same week as rikshandboken: BVC visit at 3–5 months: may be joined" in text
-    assert "replaced (by goteborg: newborn)" in result.output
+    assert "replaces National programme: Newborn home visit (1–3 weeks)" in text
+    assert "same week as National programme: BVC visit at 3–5 months: may be joined" in text
+    assert "replaced (by Gothenburg: Newborn home visit)" in result.output
 
 
 def test_validate_recognises_instruments_and_responses():

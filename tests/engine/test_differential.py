@@ -64,7 +64,6 @@ VISIT_STATUSES = {
     "not_offered",
     "upcoming",
     "due",
-    "overdue",
     "missed",
 }
 FIRST_CHILD = (
