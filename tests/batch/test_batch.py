@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import json
 import random
+import signal
 
 import pytest
 
@@ -226,3 +227,132 @@ def test_a_bug_is_an_error_line_naming_only_the_exception_type():
     assert line["error"]["type"] == "urn:hembesok:problem:internal-error"
     assert "ValueError" in line["error"]["detail"]
     assert SECRET not in json.dumps(line) + "".join(messages)
+
+
+class _Faulty:
+    """The installed engine, with a bug in every case whose reference ends in 7."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def __getattr__(self, name):
+        return getattr(self.engine, name)
+
+    def evaluate(self, case, as_of, programs=None):
+        if case.case_ref.endswith("7"):
+            raise KeyError(SECRET)
+        return self.engine.evaluate(case, as_of, programs)
+
+
+def _faulty_engine():
+    return _Faulty(Engine.from_installed(env={}))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_in_debug_mode_a_bug_prints_its_traceback_and_the_run_loses_no_record(
+    workers, monkeypatch, capfd
+):
+    monkeypatch.setenv("HEMBESOK_DEBUG", "1")
+    settings = batch.Settings(AS_OF, "cases.ndjson", engine_factory=_faulty_engine)
+    out = io.BytesIO()
+    summary = batch.run(
+        batch.chunked(batch.ndjson_records(io.BytesIO(ndjson_input(120, set()))), 25),
+        settings,
+        out,
+        workers=workers,
+    )
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["record"] for line in lines] == list(range(1, 121))
+    faulty = [line["record"] for line in lines if "error" in line]
+    assert faulty == [i for i in range(1, 121) if i % 10 == 7]
+    assert {line["error"]["type"] for line in lines if "error" in line} == {
+        "urn:hembesok:problem:internal-error"
+    }
+    assert (summary.records, summary.internal) == (120, 12)
+    shown = capfd.readouterr().err
+    assert shown.count("Traceback (most recent call last)") == 12 and "KeyError" in shown
+
+
+def test_a_stop_ends_the_run_after_whole_chunks_in_order(engine):
+    data = ndjson_input(400, set())
+    for workers in (1, 2):
+        stop = batch.Stop()
+        out = io.BytesIO()
+        taken = []
+
+        def take(result, stop=stop, taken=taken):
+            taken.append(result.last_record)
+            if len(taken) == 3:
+                stop.request()
+
+        summary = batch.run(
+            batch.chunked(batch.ndjson_records(io.BytesIO(data)), 20),
+            batch.Settings(AS_OF, "cases.ndjson"),
+            out,
+            workers=workers,
+            engine=engine,
+            on_chunk=take,
+            stop=stop,
+        )
+        lines = [json.loads(line)["record"] for line in out.getvalue().splitlines()]
+        assert lines == list(range(1, summary.last_record + 1)), workers
+        assert out.getvalue().endswith(b"\n")
+        assert summary.stopped == signal.SIGTERM and 60 <= summary.last_record < 400
+        assert summary.last_record == taken[-1] and summary.records == summary.last_record
+
+
+def test_a_stop_while_reading_the_input_loses_nothing_written(engine):
+    stop = batch.Stop()
+
+    def chunks():
+        yield from batch.chunked(batch.ndjson_records(io.BytesIO(ndjson_input(30, set()))), 10)
+        stop.request(signal.SIGINT)  # raises Interrupted here, where the input is read
+        yield [(31, 31, b"{}")]
+
+    out = io.BytesIO()
+    summary = batch.run(chunks(), batch.Settings(AS_OF, "x"), out, engine=engine, stop=stop)
+    assert (summary.last_record, summary.stopped) == (30, signal.SIGINT)
+    assert len(out.getvalue().splitlines()) == 30
+
+
+def test_a_stop_before_a_run_raises_only_where_it_may():
+    stop = batch.Stop(interruptible=True)
+    with pytest.raises(batch.Interrupted):
+        stop.request(signal.SIGINT)
+    stop = batch.Stop()
+    stop.request(signal.SIGTERM)
+    assert stop.requested and stop.signal == signal.SIGTERM
+
+
+def _no_engine():
+    raise OSError("no engine with " + SECRET)
+
+
+def test_a_worker_that_cannot_plan_fails_the_run_by_type_only():
+    settings = batch.Settings(AS_OF, "x", engine_factory=_no_engine)
+    with pytest.raises(batch.WorkerFailed) as caught:
+        batch.run(
+            batch.chunked(batch.ndjson_records(io.BytesIO(ndjson_input(50, set()))), 10),
+            settings,
+            io.BytesIO(),
+            workers=2,
+        )
+    assert "OSError" in str(caught.value) and SECRET not in str(caught.value)
+    assert caught.value.summary.records == 0
+
+
+class _Closed(io.BytesIO):
+    def write(self, data):
+        raise BrokenPipeError
+
+
+def test_a_broken_output_ends_the_run_with_output_closed(engine):
+    for workers in (1, 2):
+        with pytest.raises(batch.OutputClosed):
+            batch.run(
+                batch.chunked(batch.ndjson_records(io.BytesIO(ndjson_input(50, set()))), 10),
+                batch.Settings(AS_OF, "x"),
+                _Closed(),
+                workers=workers,
+                engine=engine,
+            )

@@ -137,3 +137,25 @@ def test_header_problems_are_all_reported_with_a_suggestion():
         ),
         (1, "no column 'child.birth_date': every case needs one"),
     ]
+
+
+def test_a_first_row_that_names_no_known_column_is_never_shown():
+    row = ["191212121212", "2026-03-10", "Vaggeryd", "Lilla Hemlis", "anna"]
+    with pytest.raises(InvalidDocument) as caught:
+        CsvLayout.from_header(row, "x.csv")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column, problem.path) == (1, 1, "header")
+    assert "no known column" in problem.message
+    for cell in row:
+        assert cell not in problem.message
+
+
+def test_a_header_cell_that_does_not_look_like_a_name_is_not_quoted():
+    with pytest.raises(InvalidDocument) as caught:
+        CsvLayout.from_header(["child.birth_date", "191212121212", "19121212-1212"], "x.csv")
+    messages = [(p.column, p.message) for p in caught.value.problems]
+    assert all("1212" not in message for _, message in messages)
+    assert [column for column, _ in messages] == [2, 3]
+    assert messages[0][1].startswith(
+        "unknown column (not shown: it does not look like a column name)"
+    )

@@ -72,3 +72,15 @@ def test_json_path_rendering():
     assert json_path(()) == "$"
     assert json_path(("a", 0, "b_c")) == "$.a[0].b_c"
     assert json_path(("with space",)) == "$['with space']"
+
+
+def test_a_value_put_where_a_key_belongs_is_located_but_not_repeated_in_case_data():
+    text = '{"child": {"birth_date": "2026-01-01", "191212121212": 1},\n "facts": {"Anna Svensson": true}}'
+    found = validate(parse_json(text, "c.json"), "case", redact=True)
+    assert [(p.line, p.path) for p in found] == [(1, "$.child"), (2, "$.facts")]
+    assert all("1912" not in str(p) and "Anna" not in str(p) for p in found)
+    assert "not shown: it does not look like a field name" in found[0].message
+    # a misspelt field name is still shown, with the name it was meant to be
+    text = '{"child": {"birth_date": "2026-01-01", "birth_dat": "x"}}'
+    (typo,) = validate(parse_json(text, "c.json"), "case", redact=True)
+    assert typo.path == "$.child.birth_dat" and "did you mean 'birth_date'" in typo.message

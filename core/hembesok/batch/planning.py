@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -52,16 +54,22 @@ class ChunkResult:
 
 @dataclass
 class Summary:
+    """What a run wrote: counts that add up, the last record, and why it stopped early."""
+
     records: int = 0
     plans: int = 0
     errors: int = 0
     internal: int = 0  # errors that are bugs in hembesok, included in `errors`
+    last_record: int = 0  # the number of the last record written: the output ends there
+    stopped: int | None = None  # the signal a run was stopped by before its end
 
     def add(self, chunk: ChunkResult) -> None:
         self.records += chunk.records
         self.plans += chunk.plans
         self.errors += chunk.errors
         self.internal += chunk.internal
+        if chunk.records:
+            self.last_record = chunk.last_record
 
     def __str__(self) -> str:
         return f"{self.records} records in, {self.plans} plans out, {self.errors} errors"
@@ -84,8 +92,9 @@ class ChunkPlanner:
             try:
                 out, found = self._plan(number, line, payload)
             except Exception as exc:
-                if self.debug:
-                    raise
+                if self.debug:  # for developers: the traceback, and the run goes on
+                    traceback.print_exc(file=sys.stderr)
+                    sys.stderr.flush()
                 errors += 1
                 internal += 1
                 lines.append(self._internal_line(number, line, exc))

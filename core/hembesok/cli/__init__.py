@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import click
 
 from hembesok.cli.author import new_plugin, test
 from hembesok.cli.batch import batch
-from hembesok.cli.common import EXIT_INTERNAL
+from hembesok.cli.common import EXIT_INTERNAL, EXIT_INTERRUPTED
 from hembesok.cli.info import plugins, programs, schema
 from hembesok.cli.plan import explain, plan
 from hembesok.cli.screen import screen
@@ -40,12 +41,28 @@ for _command in (
     main.add_command(_command)
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C outside a command that handles it (click would print "Aborted!" and exit 1)."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise _Interrupted
+
+
 def run() -> None:
-    """Entry point: click's own handling, plus a last guard so no traceback reaches a user."""
+    """Entry point: click's own handling, plus a last guard so no traceback reaches a user.
+
+    Ctrl-C ends any command with exit 130, as the shell counts a SIGINT (`batch` and
+    `serve` put their own handlers in place to stop cleanly first).
+    """
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         main.main(standalone_mode=True)
     except SystemExit:
         raise
+    except _Interrupted:
+        click.echo("hembesok: avbrutet / interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # pragma: no cover - exercised through a test that injects a fault
         if os.environ.get("HEMBESOK_DEBUG"):
             raise

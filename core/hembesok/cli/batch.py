@@ -1,26 +1,52 @@
 """`hembesok batch`: plan a file of cases (NDJSON or CSV), one JSON line per record.
 
-The command is a thin shell over `hembesok.batch.runner`: it opens the files, checks a CSV
-header once, draws a progress bar when standard error is a terminal (never in a pipe
-or a log), and ends with a summary whose counts add up. Exit code 0 when every record
-was planned, 1 when any record had problems, 4 when any hit a bug in hembesok.
+The command is a thin shell over `hembesok.batch`: it opens the files (never overwriting
+an output without `--force`), checks a CSV header once, goes on from an interrupted
+output with `--resume`, draws a progress bar when standard error is a terminal (never in
+a pipe or a log), stops cleanly on SIGINT and SIGTERM, and ends with a summary whose
+counts add up. Exit codes: 0 every record planned, 1 any record had problems, 2 usage
+(also an output it will not overwrite or cannot resume), 4 any record hit a bug in
+hembesok; 130 and 143 stopped by SIGINT or SIGTERM (128 + the signal's number), 141 the
+reader of standard output went away (as a process ended by SIGPIPE).
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import io
 import os
+import shlex
+import signal
 import stat
 import sys
+import threading
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from hembesok.cli.common import EXIT_INTERNAL, EXIT_INVALID, choose, fail_with_problems, today
+from hembesok.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_IO,
+    EXIT_USAGE,
+    Failure,
+    choose,
+    fail_with_problems,
+    today,
+)
 from hembesok.cli.common import engine as engine_
 from hembesok.cli.options import iso_date
+from hembesok.io.limits import MAX_LINE_BYTES
+
+if TYPE_CHECKING:
+    from hembesok.batch import Summary
+
+#: The reader of standard output went away: 128 + SIGPIPE, as the shell reports a process
+#: ended by it (`hembesok batch ... | head`).
+EXIT_BROKEN_PIPE = 128 + 13
 
 
 @click.command()
@@ -30,7 +56,8 @@ from hembesok.cli.options import iso_date
     "--output",
     default="-",
     show_default=True,
-    help="Where to write the JSON lines (- for standard output).",
+    help="Where to write the JSON lines (- for standard output); an existing file is "
+    "not overwritten without --force.",
 )
 @click.option(
     "--as-of", callback=iso_date, help="Plan as of this date (YYYY-MM-DD); default today."
@@ -57,6 +84,20 @@ from hembesok.cli.options import iso_date
     show_default=True,
     help="Worker processes; 2 uses both cores of a two-core machine.",
 )
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Go on from where the output file (-o) of an interrupted run ends, with the same "
+    "input and options; a partial last line is dropped.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option(
+    "--max-line-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_LINE_BYTES,
+    show_default=True,
+    help="The longest record (NDJSON line or CSV row); a longer one is that record's error.",
+)
 def batch(
     input_file: str,
     output: str,
@@ -65,45 +106,155 @@ def batch(
     fmt: str,
     compact: bool,
     workers: int,
+    resume: bool,
+    force: bool,
+    max_line_bytes: int,
 ) -> None:
     """Plan every case of INPUT (NDJSON or CSV, - for standard input), one JSON line each.
 
     A line is {"record": N, "plan": {...}} or, for a bad record, {"record": N, "line": L,
     "error": {...}} naming the field at fault. The summary on standard error counts records
-    in, plans out and errors. Column mapping and line format: docs/batch.md.
+    in, plans out and errors. SIGINT or SIGTERM stops after the last whole chunk (exit 130,
+    143) and says how to go on with --resume. Column mapping, line format, resuming:
+    docs/batch.md.
     """
+    if resume and force:
+        _usage("--resume goes on with the output and --force overwrites it: give one of them")
+    if resume and output == "-":
+        _usage("--resume needs the output file of the interrupted run: -o FILE")
+    # From here a signal ends the command at once, until the run begins (hembesok.batch.Stop).
+    early = _Early()
+    try:
+        day = as_of or today()
+        code = early.run(
+            lambda stop: _batch(
+                input_file,
+                output,
+                day,
+                program_ids,
+                fmt,
+                compact,
+                workers,
+                resume,
+                force,
+                max_line_bytes,
+                stop,
+            )
+        )
+    finally:
+        early.restore()
+    sys.exit(code)
+
+
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM before the batch machinery is loaded."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _Early:
+    """SIGINT and SIGTERM raise _Stopped while armed: before the batch machinery is loaded."""
+
+    def __init__(self) -> None:
+        self.armed = True
+        self.previous: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            self.previous = {s: signal.signal(s, self) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.armed:
+            raise _Stopped(signum)
+
+    def restore(self) -> None:
+        self.armed = False
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+
+    def run(self, command: Callable[[Any], int]) -> int:
+        """Run the command; a stop before its run begins ends it with 128 + the signal's number."""
+        try:
+            from hembesok.batch import Interrupted, Stop, on_signals
+
+            stop = Stop(interruptible=True)
+            with on_signals(stop):
+                code = command(stop)
+                self.armed = False  # on_signals puts this handler back: let it be harmless
+                return code
+        except _Stopped as exc:
+            return _stopped_early(exc.signum)
+        except Interrupted as exc:  # bound: a stop while importing is a _Stopped
+            return _stopped_early(exc.signum)
+        finally:
+            self.armed = False
+
+
+def _stopped_early(signum: int) -> int:
+    click.echo(
+        f"hembesok batch: interrupted by {_signal_name(signum)} before any record was "
+        "planned; nothing was written",
+        err=True,
+    )
+    return 128 + signum
+
+
+def _batch(
+    input_file: str,
+    output: str,
+    day: dt.date,
+    program_ids: tuple[str, ...],
+    fmt: str,
+    compact: bool,
+    workers: int,
+    resume: bool,
+    force: bool,
+    max_line_bytes: int,
+    stop: Any,
+) -> int:
     from hembesok.batch import (
         COMPACT,
         CSV,
         FULL,
+        ChunkPlanner,
+        NotBatchOutput,
+        OutputClosed,
         Settings,
+        Summary,
+        WorkerFailed,
+        Written,
+        check_resume,
         chunked,
         csv_reader,
         csv_records,
         detect_format,
         ndjson_records,
+        read_output,
         run,
+        skip_to,
     )
     from hembesok.engine.engine import Engine
     from hembesok.io.csv_cases import CsvLayout
     from hembesok.io.problems import InvalidDocument
 
-    day = as_of or today()
     engine = engine_()
     chosen = choose(engine, program_ids)
+    written: Written | None = None
+    if output != "-":
+        written = _check_output(input_file, output, resume, force, read_output, NotBatchOutput)
     source = input_file
     with _open_input(input_file) as stream:
         kind = detect_format(source, stream) if fmt == "auto" else fmt
         layout = None
         if kind == CSV:
-            reader, header = csv_reader(stream)
             try:
+                reader, header = csv_reader(stream, max_line_bytes, source=source)
                 layout = CsvLayout.from_header(header, source)
             except InvalidDocument as exc:
                 fail_with_problems(exc.problems)
             records = csv_records(reader)
         else:
-            records = ndjson_records(stream)
+            records = ndjson_records(stream, max_line_bytes)
         settings = Settings(
             day,
             source,
@@ -112,20 +263,166 @@ def batch(
             Engine.from_installed,
             COMPACT if compact else FULL,
         )
-        with _open_output(output) as out, _Progress(stream) as progress:
-            summary = run(
-                chunked(records),
-                settings,
-                out,
-                workers=workers,
-                engine=engine,
-                on_chunk=lambda result: progress(result.records, result.messages),
+        start = Summary()
+        if written is not None:
+            start = dataclasses.replace(written.summary)
+            kept = skip_to(records, start.last_record)
+            if kept is None:
+                _usage(
+                    f"the output ends at record {start.last_record}, but the input has fewer "
+                    "records: is it the input of the run that wrote the output?"
+                )
+            wrong = check_resume(written, kept, ChunkPlanner(settings, engine))
+            if wrong is not None:
+                _usage(wrong)
+        resume_hint = _resume_command(
+            input_file, output, day, program_ids, fmt, compact, max_line_bytes
+        )
+        try:
+            with _open_output(output, written) as out, _Progress(stream) as progress:
+                summary = run(
+                    chunked(records),
+                    settings,
+                    out,
+                    workers=workers,
+                    engine=engine,
+                    on_chunk=lambda result: progress(result.records, result.messages),
+                    stop=stop,
+                    summary=start,
+                )
+        except OutputClosed:
+            _quiet_stdout()
+            return EXIT_BROKEN_PIPE
+        except WorkerFailed as exc:
+            click.echo(f"hembesok batch: {exc}; please report it", err=True)
+            _report_end(exc.summary, written, resume_hint, "stopped")
+            return EXIT_INTERNAL
+        except OSError as exc:  # the disk filled up, the input's device failed, ...
+            click.echo(
+                f"hembesok batch: stopped: reading or writing failed ({exc.strerror or exc}); "
+                f"the output's whole lines are kept; when it is fixed, go on: {resume_hint}",
+                err=True,
             )
-    click.echo(f"hembesok batch: {summary}", err=True)
+            return EXIT_IO
+    if summary.stopped is not None:
+        name = _signal_name(summary.stopped)
+        _report_end(summary, written, resume_hint, f"interrupted by {name}")
+        return 128 + summary.stopped
+    click.echo(f"hembesok batch: {summary}{_resumed(written)}", err=True)
     if summary.internal:
-        sys.exit(EXIT_INTERNAL)
+        return EXIT_INTERNAL
     if summary.errors:
-        sys.exit(EXIT_INVALID)
+        return EXIT_INVALID
+    return 0
+
+
+def _usage(message: str) -> NoReturn:
+    raise Failure(f"hembesok batch: {message}", EXIT_USAGE)
+
+
+def _check_output(
+    input_file: str, output: str, resume: bool, force: bool, read_output: Any, not_batch: Any
+) -> Any:
+    """What an output file to resume holds (None for a fresh run); refuses to overwrite."""
+    try:
+        info = os.stat(output)
+    except FileNotFoundError:
+        if resume:
+            click.echo(
+                f"hembesok batch: {output} does not exist: nothing to resume, "
+                "planning from the first record",
+                err=True,
+            )
+        return None
+    except OSError as exc:
+        raise click.BadParameter(
+            f"cannot write {output}: {exc.strerror}", param_hint="-o"
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        if resume:
+            _usage(f"--resume needs a regular file, and {output} is not one")
+        return None  # a device or a pipe (/dev/null): nothing to overwrite
+    if input_file != "-" and os.path.exists(input_file) and os.path.samefile(input_file, output):
+        _usage("the output file is the input file")
+    if not resume:
+        if info.st_size and not force:
+            _usage(
+                f"{output} exists: --force overwrites it, "
+                "--resume goes on from where an interrupted run left it"
+            )
+        return None
+    try:
+        with open(output, "rb") as stream:
+            return read_output(stream)
+    except not_batch as exc:
+        _usage(
+            f"{output} is not the output of hembesok batch ({exc}); "
+            "--resume goes on only from an output it wrote"
+        )
+    except OSError as exc:
+        _usage(f"cannot read {output}: {exc.strerror}")
+
+
+def _resumed(written: Any) -> str:
+    if written is None or not written.summary.last_record:
+        return ""
+    return f" (records 1-{written.summary.last_record} from the run resumed)"
+
+
+def _report_end(summary: Summary, written: Any, resume_hint: str, why: str) -> None:
+    """The summary of a run that ended early: where its output ends, and how to go on."""
+    click.echo(f"hembesok batch: {why}: {summary}{_resumed(written)}", err=True)
+    ends = (
+        f"the output ends with record {summary.last_record}, a whole line"
+        if summary.last_record
+        else "the output holds no record yet"
+    )
+    click.echo(f"hembesok batch: {ends}; to go on: {resume_hint}", err=True)
+
+
+def _resume_command(
+    input_file: str,
+    output: str,
+    day: dt.date,
+    program_ids: tuple[str, ...],
+    fmt: str,
+    compact: bool,
+    max_line_bytes: int,
+) -> str:
+    """The command that goes on from where this run's output ends."""
+    words = ["hembesok", "batch", input_file, "-o", "FILE" if output == "-" else output]
+    words += ["--resume", "--as-of", day.isoformat()]
+    for program in program_ids:
+        words += ["--program", program]
+    if fmt != "auto":
+        words += ["--format", fmt]
+    if compact:
+        words.append("--compact")
+    if max_line_bytes != MAX_LINE_BYTES:
+        words += ["--max-line-bytes", str(max_line_bytes)]
+    command = shlex.join(words)
+    if output == "-":
+        command += " (FILE: where standard output went)"
+    if input_file == "-":
+        command += " (the same input on standard input)"
+    return command
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def _quiet_stdout() -> None:
+    """Standard output's reader has gone: point it at /dev/null so nothing more complains."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        pass
 
 
 def _open_input(path: str) -> Any:
@@ -141,10 +438,16 @@ def _open_input(path: str) -> Any:
         fail_with_problems([Problem(path, 1, 1, "$", f"cannot read file: {reason}")])
 
 
-def _open_output(path: str) -> Any:
+def _open_output(path: str, written: Any = None) -> Any:
+    """The output: standard output, a new file, or (resume) the file after its whole lines."""
     if path == "-":
         return _Unclosed(sys.stdout.buffer)
     try:
+        if written is not None:
+            stream = open(path, "r+b")  # noqa: SIM115 - closed by the caller's with-block
+            stream.truncate(written.end)  # a partial last line, left by a hard kill, goes
+            stream.seek(written.end)
+            return stream
         return open(path, "wb")
     except OSError as exc:
         raise click.BadParameter(f"cannot write {path}: {exc.strerror}", param_hint="-o") from None
@@ -160,7 +463,8 @@ class _Unclosed:
         return self.stream
 
     def __exit__(self, *exc: object) -> None:
-        self.stream.flush()
+        with contextlib.suppress(BrokenPipeError):  # its reader has gone: the exit code says so
+            self.stream.flush()
 
 
 def _unknown_length() -> Iterator[int]:

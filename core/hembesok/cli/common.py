@@ -7,6 +7,10 @@ Exit codes (also in the README):
   3  plugin or installation error: a misspelt hook, two plugins claiming one id,
      an installed program file that does not validate
   4  internal error: a bug in hembesok; no traceback is shown unless HEMBESOK_DEBUG=1
+  5  `batch` could not go on reading its input or writing its output (a full disk, a
+     failing device): the output's whole lines are kept and the run can be resumed
+  130  stopped by Ctrl-C (SIGINT); 143 `batch` stopped by SIGTERM; 141 `batch` writing to a
+     pipe that was closed (see docs/batch.md: an interrupted batch can be resumed)
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ if TYPE_CHECKING:
 
 
 EXIT_INVALID, EXIT_USAGE, EXIT_PLUGINS, EXIT_INTERNAL = 1, 2, 3, 4
+EXIT_IO = 5
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 class Failure(click.ClickException):

@@ -55,6 +55,9 @@ _FALSE = frozenset({"false", "no", "nej", "0"})
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 
+_NAME_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[.:][A-Za-z0-9_]+)*")
+_NOT_SHOWN = "(not shown: it does not look like a column name)"
+
 _MESSAGES = {
     BOOLEAN: "must be true or false (also accepted: yes/no, ja/nej, 1/0)",
     INTEGER: "must be a whole number",
@@ -84,15 +87,36 @@ class CsvLayout:
 
     @classmethod
     def from_header(cls, header: Sequence[str], source: str, line: int = 1) -> CsvLayout:
-        """The layout of a header; raises InvalidDocument naming every unknown or repeated column."""
+        """The layout of a header; raises InvalidDocument naming every unknown or repeated column.
+
+        A header cell is quoted in a message only when the row is a header (it names at
+        least one known column) and the cell looks like a column name: a first row that
+        names no known column is taken for a record whose header is missing, and no cell
+        of it is shown (an identity number, a name).
+        """
+        names = [raw.strip() for raw in header]
+        if not any(_known(name) for name in names):
+            raise InvalidDocument(
+                [
+                    Problem(
+                        source,
+                        line,
+                        1,
+                        "header",
+                        "the first row names no known column, so it may be a record and its "
+                        "cells are not shown: a CSV input starts with a header row naming the "
+                        f"case field of each column, '{REQUIRED}' among them (see docs/batch.md)",
+                    )
+                ]
+            )
         found: list[Problem] = []
         columns: list[Column] = []
         seen: set[str] = set()
-        for index, raw in enumerate(header):
-            name = raw.strip()
+        for index, name in enumerate(names):
             where = (source, line, index + 1, f"header column {index + 1}")
+            shown = f"'{name}'" if _looks_like_a_name(name) else _NOT_SHOWN
             if name in seen:
-                found.append(Problem(*where, f"column '{name}' is named twice"))
+                found.append(Problem(*where, f"column {shown} is named twice"))
                 continue
             seen.add(name)
             fact = _FACT.match(name)
@@ -108,7 +132,7 @@ class CsvLayout:
                     if guess
                     else "; see docs/batch.md for the column names (facts.NAME for a region's own facts)"
                 )
-                found.append(Problem(*where, f"unknown column '{name}'{hint}"))
+                found.append(Problem(*where, f"unknown column {shown}{hint}"))
         if REQUIRED not in seen:
             found.append(
                 Problem(source, line, 1, "header", f"no column '{REQUIRED}': every case needs one")
@@ -176,6 +200,16 @@ class CsvLayout:
 
     def _problem(self, column: Column, line: int, message: str) -> Problem:
         return Problem(self.source, line, column.index + 1, column.json_path, message)
+
+
+def _known(name: str) -> bool:
+    return name in COLUMNS or _FACT.match(name) is not None
+
+
+def _looks_like_a_name(name: str) -> bool:
+    """A header cell that may be quoted: letters, digits, `_`, `.` and `:`, starting with a
+    letter, never a date, a number or an identity number."""
+    return len(name) <= 64 and _NAME_LIKE.fullmatch(name) is not None
 
 
 def _is_utf8(cell: str) -> bool:

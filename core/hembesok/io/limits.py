@@ -11,6 +11,11 @@ memory out of proportion to its size.
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 #: The largest HTTP request body accepted unless configured otherwise: 1 MiB.
 MAX_BODY_BYTES = 1024 * 1024
+#: The longest record `hembesok batch` reads unless configured otherwise (`--max-line-bytes`):
+#: an NDJSON line or a CSV row of 1 MiB, its line ending not counted. A longer one becomes
+#: that record's located error, read past in bounded pieces, and the run goes on.
+MAX_LINE_BYTES = 1024 * 1024
+
 #: How deep lists and mappings may nest in any JSON or YAML document.
 MAX_DEPTH = 64
 #: How many values a YAML document may hold once its aliases are expanded, and how many

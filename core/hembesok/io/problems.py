@@ -10,6 +10,7 @@ already hears about) are dropped, so one mistake gives one message.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -145,6 +146,8 @@ def _to_problem(
         if bad is not None:
             path, key = (*path, bad), True
     pos = doc.locate(path, key=key)
+    if key and redact and not shown_key(str(path[-1])):
+        path = path[:-1]  # located by line and column; the key itself is not repeated
     return Problem(
         doc.path,
         pos.line,
@@ -165,6 +168,17 @@ def _bad_property_name(error: ValidationError) -> str | None:
         if isinstance(sub.instance, str):
             return sub.instance
     return None
+
+
+#: A key shown in a redacted message: a field name, never something that may be a value
+#: (an identity number, a name) put where a key belongs.
+_FIELD_NAME = re.compile(r"[A-Za-z_](?:[A-Za-z_.-]|[0-9](?![0-9]{3})){0,63}")
+
+
+def shown_key(name: str) -> bool:
+    """Whether a key may be repeated in a redacted message: a field name (`epds_1`), not
+    a run of digits or words that may be an identity number or a name."""
+    return _FIELD_NAME.fullmatch(name) is not None
 
 
 def _json_type(value: Any) -> str:
@@ -189,6 +203,8 @@ def message(error: ValidationError, *, redact: bool) -> str:
         name = str(extra[0]) if extra else "?"
         guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"; did you mean '{guess[0]}'?" if guess else f"; allowed here: {', '.join(allowed)}"
+        if redact and not shown_key(name):  # a value put where a key belongs
+            return f"an unknown key (not shown: it does not look like a field name){hint}"
         return f"unknown key '{name}'{hint}"
     if v == "type":
         expected = " or ".join(value) if isinstance(value, list) else value
