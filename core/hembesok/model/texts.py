@@ -18,10 +18,17 @@ Text = Mapping[str, str]
 
 FACTS: dict[str, Text] = {
     "child.birth_date": {"sv": "barnets födelsedatum", "en": "the child's birth date"},
-    "child.gestational_age_weeks": {
-        "sv": "graviditetslängd vid födseln",
-        "en": "gestational age at birth",
+    "child.gestational_age.weeks": {
+        "sv": "graviditetslängd vid födseln (fulla veckor)",
+        "en": "gestational age at birth (completed weeks)",
     },
+    "child.gestational_age.days": {
+        "sv": "graviditetslängd vid födseln (dagar utöver fulla veckor)",
+        "en": "gestational age at birth (days beyond completed weeks)",
+    },
+    "site.id": {"sv": "platsen", "en": "the site"},
+    "site.municipality": {"sv": "platsens kommun", "en": "the site's municipality"},
+    "site.district": {"sv": "platsens stadsdel", "en": "the site's district"},
     "listed_bvc": {"sv": "listad BVC", "en": "listed BVC"},
     "municipality": {"sv": "hemkommun", "en": "municipality of residence"},
     "area": {"sv": "bostadsområde", "en": "residential area"},
