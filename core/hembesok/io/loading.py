@@ -242,7 +242,7 @@ def _attribute_value_problems(
                 P.problem_at(
                     doc,
                     (*where, k),
-                    f"the values of '{name}' at {j} and {k} overlap: each date must have one value",
+                    f"the periods {name}[{j}] and {name}[{k}] overlap: each date must have one value",
                 )
             )
     return out
