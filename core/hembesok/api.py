@@ -27,6 +27,7 @@ from hembesok.io.dates import InvalidDate, parse_date
 from hembesok.io.documents import Document, DocumentError, Position, parse_json
 from hembesok.io.json_text import dumps
 from hembesok.io.problems import InvalidDocument, Problem, from_document_error, sort_problems
+from hembesok.io.redact import shown_key
 from hembesok.io.validation import case_problems, checked_case
 from hembesok.model.case import Case
 from hembesok.model.plan import Decision, Plan
@@ -78,7 +79,8 @@ def check_programs(engine: Engine, programs: Iterable[str] | None) -> list[str] 
     unknown = [p for p in chosen if p not in engine.programs]
     if unknown:
         installed = ", ".join(sorted(engine.programs)) or "none"
-        raise UnknownProgram(f"unknown program {', '.join(unknown)}; installed: {installed}")
+        named = ", ".join(p if shown_key(p) else "(an id not shown)" for p in unknown)
+        raise UnknownProgram(f"unknown program {named}; installed: {installed}")
     return chosen
 
 

@@ -71,7 +71,10 @@ def test_duplicate_key_is_a_problem():
 def test_json_path_rendering():
     assert json_path(()) == "$"
     assert json_path(("a", 0, "b_c")) == "$.a[0].b_c"
-    assert json_path(("with space",)) == "$['with space']"
+    assert json_path(("a-b",)) == "$['a-b']"
+    # a key that may be a value (a name, an identity number) is not repeated
+    assert json_path(("facts", "with space")) == "$.facts[…]"
+    assert json_path(("191212121212", 0)) == "$[…][0]"
 
 
 def test_a_value_put_where_a_key_belongs_is_located_but_not_repeated_in_case_data():

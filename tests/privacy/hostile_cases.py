@@ -3,15 +3,6 @@ put where a key belongs, wrong values, bad dates, references to what is not inst
 and JSON or YAML that hembesok refuses to read."""
 
 from .hostile import Hostile, nested, response
-from .known_leaks import (
-    DEEP_PATH,
-    DUPLICATE_JSON_KEY,
-    DUPLICATE_YAML_KEY,
-    KEY_IN_PATH,
-    UNKNOWN_INSTRUMENT,
-    UNKNOWN_ITEM,
-    YAML_TAG,
-)
 from .markers import ANSWER, NAME, PNR, RESPONSE, TEXT, one_line, planted
 
 _BASE = one_line(planted())[:-1]  # the planted case without its closing brace
@@ -39,19 +30,16 @@ CASES = [
         "fact named with an identity number, its value of the wrong type",
         one_line(planted(facts={PNR: [TEXT]})),
         "not an array",
-        leak=KEY_IN_PATH,
     ),
     Hostile(
         "fact named with a name, its value too long",
         one_line(planted(facts={NAME: TEXT * 50})),
         "at most 1000 characters",
-        leak=KEY_IN_PATH,
     ),
     Hostile(
         "fact named after an identity number, its value too long",
         one_line(planted(facts={f"pnr_{PNR}": TEXT * 50})),
         "at most 1000 characters",
-        leak=KEY_IN_PATH,
     ),
     # wrong values
     Hostile("free text too long for area", one_line(planted(area=TEXT * 9)), "$.area"),
@@ -97,12 +85,12 @@ CASES = [
     ),
     Hostile(
         "identity number as gestational age",
-        one_line(planted(child__gestational_age_weeks=int(PNR))),
-        "at most 45",
+        one_line(planted(child__gestational_age={"weeks": int(PNR)})),
+        "at most 44",
     ),
     Hostile(
         "identity number as gestational age text",
-        one_line(planted(child__gestational_age_weeks=PNR)),
+        one_line(planted(child__gestational_age={"weeks": PNR})),
         "must be an integer",
     ),
     Hostile("a list of markers as the case", one_line([PNR, NAME, TEXT]), "must be an object"),
@@ -162,7 +150,6 @@ CASES = [
         one_line(planted(responses=[response(instrument=f"i{PNR}")])),
         "names no installed instrument",
         "reference",
-        UNKNOWN_INSTRUMENT,
     ),
     Hostile(
         "name as an instrument",
@@ -179,7 +166,6 @@ CASES = [
         one_line(planted(responses=[response(answers={f"q{PNR}": 1})])),
         "is not an item",
         "reference",
-        UNKNOWN_ITEM,
     ),
     Hostile(
         "answer not among the options",
@@ -196,7 +182,6 @@ CASES = [
         "answer of the wrong type under a name",
         one_line(planted(responses=[response(answers={NAME: {"x": ANSWER}})])),
         "not an object",
-        leak=KEY_IN_PATH,
     ),
     Hostile(
         "name as respondent",
@@ -230,19 +215,17 @@ CASES = [
         _BASE + f', "{PNR}": 1, "{PNR}": 2}}',
         "twice",
         "parse",
-        DUPLICATE_JSON_KEY,
     ),
     Hostile(
         "name as a key given twice",
         _BASE + f', "{NAME}": "{TEXT}", "{NAME}": "{TEXT}"}}',
         "twice",
         "parse",
-        DUPLICATE_JSON_KEY,
     ),
     Hostile(
         "long key given twice",
         _BASE + f', "{NAME} {TEXT} {PNR} {NAME}": 1, "{NAME} {TEXT} {PNR} {NAME}": 2}}',
-        "has a key twice",
+        "twice in one object",
         "parse",
     ),
     Hostile("NaN beside the markers", _BASE + ', "nan": NaN}', "NaN", "parse"),
@@ -267,13 +250,11 @@ CASES = [
         "too deep under a name",
         _BASE + f', "{NAME}": ' + nested(70) + "}",
         "nested more than 64 levels",
-        leak=DEEP_PATH,
     ),
     Hostile(
         "too deep under an identity number",
         _BASE + f', "{PNR}": ' + '{"a": ' * 70 + "1" + "}" * 70 + "}",
         "nested more than 64 levels",
-        leak=DEEP_PATH,
     ),
 ]
 
@@ -304,13 +285,11 @@ YAML_CASES = [
         "identity number as a key given twice",
         _YAML + f"'{PNR}': 1\n'{PNR}': 2\n",
         "duplicate key",
-        leak=DUPLICATE_YAML_KEY,
     ),
     Hostile(
         "name as a key given twice",
         _YAML + f"{NAME}: {TEXT}\n{NAME}: {TEXT}\n",
         "duplicate key",
-        leak=DUPLICATE_YAML_KEY,
     ),
     Hostile("name as a key", _YAML + f"{NAME}: {TEXT}\n", "an unknown key"),
     Hostile(
@@ -319,15 +298,13 @@ YAML_CASES = [
             f"{TEXT}}}", f"{TEXT * 50}}}"
         ),
         "at most 1000 characters",
-        leak=KEY_IN_PATH,
     ),
-    Hostile("identity number as a tag", _YAML + f"x: !{PNR} 1\n", "has the tag", "parse", YAML_TAG),
+    Hostile("identity number as a tag", _YAML + f"x: !{PNR} 1\n", "has the tag", "parse"),
     Hostile(
         "name in a Python tag",
         _YAML + f"x: !!python/name:{NAME.split()[1]} 1\n",
         "has the tag",
         "parse",
-        YAML_TAG,
     ),
     Hostile(
         "undefined alias after an identity number",
@@ -356,8 +333,3 @@ YAML_CASES = [
     ),
     Hostile("NUL after a name", _YAML + f"x: {NAME}\x00{PNR}\n", "YAML", "parse"),
 ]
-#: Leaks only with PyYAML's pure-Python loader, by YAML_CASES id.
-PURE_YAML_LEAKS = {
-    "undefined alias after an identity number",
-    "undefined tag handle after an identity number",
-}

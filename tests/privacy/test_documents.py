@@ -18,9 +18,8 @@ from hembesok.io.problems import InvalidDocument, from_document_error
 from hembesok.io.validation import case_problems
 
 from .hostile import params
-from .hostile_cases import CASES, PURE_YAML_LEAKS, YAML_CASES
+from .hostile_cases import CASES, YAML_CASES
 from .hostile_responses import RESPONSES
-from .known_leaks import PURE_YAML
 from .markers import ANSWER, AS_OF, ENGINE, PNR, RESPONSE, assert_private, leak, planted
 
 
@@ -74,10 +73,7 @@ def yaml_params():
         for case in YAML_CASES:
             if loader == "pure Python" and case.stage != "parse":
                 continue  # the loader only reads; what it reads is checked as before
-            reason = case.leak or (
-                PURE_YAML if loader == "pure Python" and case.id in PURE_YAML_LEAKS else None
-            )
-            marks = [leak(reason)] if reason else []
+            marks = [leak(case.leak)] if case.leak else []
             out.append(pytest.param(loader, case, id=f"{loader}: {case.id}", marks=marks))
     return out
 

@@ -96,8 +96,12 @@ HOOKS = {
         give([PNR, NAME]),
         "returned something other than fact names",
     ),
-    "screening raises ValueError": ("hembesok_screening", fail(ValueError(SECRETS)), None),
-    "screening returns them as text": ("hembesok_screening", give(SECRETS), None),
+    "screening raises ValueError": (
+        "hembesok_screening",
+        fail(ValueError(SECRETS)),
+        "raised ValueError",
+    ),
+    "screening returns them as text": ("hembesok_screening", give(SECRETS), "returned a str"),
 }
 
 
@@ -216,6 +220,9 @@ def test_a_misbehaving_hook_shows_no_marker_over_http(logs, endpoint, name):
     if HOOKS[name][2] is None:  # unguarded: a bug, answered 500 by its type
         assert status == 500 and b"internal-error" in answer, answer
         assert f"internal error in POST {endpoint}" in logs.text
+    elif endpoint == "/v1/screen":  # the one result asked for is the failed plugin's
+        assert status == 500 and b"plugin-failed" in answer, answer
+        assert HOOKS[name][2].encode() in answer
     else:
         assert status == 200, answer
     assert_private(headers, answer, caplog=logs)

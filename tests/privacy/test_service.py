@@ -24,7 +24,6 @@ from .asgi import APP, JSON, LIMIT, app, call
 from .hostile import params
 from .hostile_cases import CASES, GOOD
 from .hostile_responses import RESPONSES
-from .known_leaks import QUERY_PROGRAM
 from .markers import ANSWER, NAME, PNR, TEXT, assert_private, leak, one_line, planted
 
 CASE = one_line(planted(child__birth_date=PNR)).encode()  # a 422 with every marker in it
@@ -96,7 +95,6 @@ REQUESTS = [
         f"/v1/plan?program={quote(NAME)}",
         400,
         "Unknown program",
-        leaks=QUERY_PROGRAM,
     ),
     request(
         "program after an identity number",
@@ -104,7 +102,6 @@ REQUESTS = [
         f"/v1/decide?program=p{PNR}",
         400,
         "Unknown program",
-        leaks=QUERY_PROGRAM,
     ),
     request(
         "unknown parameters holding markers",

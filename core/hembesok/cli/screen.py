@@ -6,8 +6,8 @@ import json
 
 import click
 
+from hembesok.cli.common import EXIT_PLUGINS, Failure, fail_with_problems, read
 from hembesok.cli.common import engine as engine_
-from hembesok.cli.common import fail_with_problems, read
 
 
 @click.command()
@@ -23,6 +23,7 @@ def screen(response_file: str, history_file: str | None, fmt: str, lang: str) ->
     With --history, each domain is compared with the same respondent's latest earlier
     response: new, persisting or resolved. Answers are never printed.
     """
+    from hembesok.engine.guard import HookFailure
     from hembesok.io.loading import load_responses
     from hembesok.io.problems import InvalidDocument
     from hembesok.render.screening_text import screening_text
@@ -36,7 +37,14 @@ def screen(response_file: str, history_file: str | None, fmt: str, lang: str) ->
         )
     except InvalidDocument as exc:
         fail_with_problems(exc.problems, as_json)
-    results = [engine.screen(response, history) for response in responses]
+    try:
+        results = [engine.screen(response, history) for response in responses]
+    except HookFailure as failure:
+        raise Failure(
+            f"hembesok: the plugin {', '.join(failure.plugins)} failed "
+            f"({failure.hook}: {failure.how}); contact whoever maintains it",
+            EXIT_PLUGINS,
+        ) from None
     if fmt == "json":
         payload = results[0].to_json() if len(results) == 1 else [r.to_json() for r in results]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -159,14 +159,14 @@ class Evaluator:
                         evaluator.early(gestational) if evaluator.corrects else 0,
                         decision.site,
                     )
+                occasions = (
+                    screening_occasions(program, visits, case.responses, score)
+                    if program.screening and visits
+                    else ()
+                )
             except HookFailure as failure:
                 plans.append(ProgramPlan(program, failure.decision(), (), (), failure.error()))
                 continue
-            occasions = (
-                screening_occasions(program, visits, case.responses, score)
-                if program.screening and visits
-                else ()
-            )
             doses: tuple[PlannedDose, ...] = ()
             if program.vaccinations and decision.status != NOT_ELIGIBLE:
                 if given is None:
@@ -299,12 +299,19 @@ class Evaluator:
         return scorer.score(response, history)
 
     def screen(self, response: Response, history: Sequence[Response] = ()) -> ScreeningResult:
-        """Score one response of an installed instrument, followed against `history`."""
+        """Score one response of an installed instrument, followed against `history`.
+
+        A plugin that scores the instrument and fails raises HookFailure (naming the
+        plugin, never its message); in a plan it fails only its program."""
         instrument = self.instruments[response.instrument]
         d = self._dispatch()
-        if instrument.id in d.screening:
-            result: ScreeningResult = self.loaded.manager.hook.hembesok_screening(
-                instrument=instrument, response=response, history=list(history)
+        if instrument.id in d.screening:  # HookFailure if the plugin fails
+            result: ScreeningResult = self._guard.call(
+                "hembesok_screening",
+                ScreeningResult,
+                instrument=instrument,
+                response=response,
+                history=list(history),
             )
             return result
         return self._score(response, history)

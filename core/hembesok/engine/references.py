@@ -17,6 +17,7 @@ from hembesok.io import problems as P
 from hembesok.io.dates import InvalidDate, parse_date
 from hembesok.io.documents import Document
 from hembesok.io.loading import answer_problems
+from hembesok.io.redact import quoted
 from hembesok.language.program import Program
 from hembesok.model.instrument import Instrument
 
@@ -166,7 +167,7 @@ def _response_problems(
                 P.problem_at(
                     doc,
                     (*where, "occasion"),
-                    f"names no occasion of instrument '{instrument}'; its occasions are: {known}"
+                    f"names no occasion of instrument {quoted(instrument)}; its occasions are: {known}"
                     + _same_as_hint(occasions),
                 )
             )

@@ -61,6 +61,7 @@ _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)
 
 _NAME_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[.:][A-Za-z0-9_]+)*")
 _NOT_SHOWN = "(not shown: it does not look like a column name)"
+_DIGITS = re.compile(r"[0-9]{4}")  # a run of digits may be part of an identity number
 
 _MESSAGES = {
     BOOLEAN: "must be true or false (also accepted: yes/no, ja/nej, 1/0)",
@@ -213,8 +214,8 @@ def _known(name: str) -> bool:
 
 def _looks_like_a_name(name: str) -> bool:
     """A header cell that may be quoted: letters, digits, `_`, `.` and `:`, starting with a
-    letter, never a date, a number or an identity number."""
-    return len(name) <= 64 and _NAME_LIKE.fullmatch(name) is not None
+    letter, with no run of four digits: never a date, a number or an identity number."""
+    return len(name) <= 64 and _NAME_LIKE.fullmatch(name) is not None and not _DIGITS.search(name)
 
 
 def _is_utf8(cell: str) -> bool:

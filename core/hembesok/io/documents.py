@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from hembesok.io import limits
+from hembesok.io.redact import quoted
 
 JsonPath = tuple[str | int, ...]
 
@@ -203,7 +204,8 @@ def _check_tag(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> None:
             return
     elif node.tag in (_SEQ, _MAP):
         return
-    shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+    name = node.tag.removeprefix("tag:yaml.org,2002:")
+    shown = f"!!{name}" if name in _YAML_TYPES else "(not shown)"
     raise DocumentError(
         path,
         _mark(node),
@@ -251,7 +253,7 @@ def parse_yaml(text: str, path: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
-        raise DocumentError(path, position, yaml_advice(exc)) from None
+        raise DocumentError(path, position, without_names(yaml_advice(exc))) from None
     except yaml.YAMLError as exc:  # e.g. a character YAML does not allow (NUL, DEL, ...)
         position = _reader_position(exc, text)
         raise DocumentError(path, position, _reader_message(exc)) from None
@@ -283,6 +285,24 @@ def _reader_message(exc: yaml.YAMLError) -> str:
             "remove it (control characters cannot stand in a text)"
         )
     return f"cannot be read as YAML ({type(exc).__name__})"
+
+
+#: YAML's own types, whose tags a problem may name (any other tag may hold anything).
+_YAML_TYPES = frozenset(
+    {"str", "int", "float", "bool", "null", "timestamp", "binary", "map", "seq", "set", "omap", "pairs"}
+)
+#: A quoted name in a reader's message (an alias, a tag handle): never a quoted character
+#: or a token such as '<block end>'.
+_QUOTED_NAME = re.compile(r"'([^'<\s][^']*)'")
+
+
+def without_names(message: str) -> str:
+    """A reader's message without the names it quotes from the text (PyYAML's pure-Python
+    scanner quotes an alias or a tag handle, which may hold anything), keeping quoted
+    single characters such as ':' that say what was expected."""
+    return _QUOTED_NAME.sub(
+        lambda m: m.group(0) if len(m.group(1)) <= 2 else "(not shown)", message
+    )
 
 
 def yaml_advice(exc: yaml.MarkedYAMLError) -> str:
@@ -329,10 +349,8 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         for key, _ in pairs:
             if key in seen:
                 raise _Refused(
-                    f"has the key '{key}' twice in one object: the later value would "
-                    "silently win; keep one"
-                    if len(key) <= 60
-                    else "has a key twice in one object",
+                    f"has the key {quoted(key)} twice in one object: the later value would "
+                    "silently win; keep one",
                     "duplicate",
                 )
             seen.add(key)

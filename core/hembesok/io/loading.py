@@ -10,6 +10,7 @@ from typing import Any
 
 from hembesok.io import problems as P
 from hembesok.io.documents import Document, DocumentError, JsonPath, Position, load_file, load_text
+from hembesok.io.redact import quoted
 from hembesok.io.schemas import surely_valid
 from hembesok.language.program import Program
 from hembesok.model.instrument import Instrument
@@ -372,7 +373,7 @@ def answer_problems(
                 P.problem_at(
                     doc,
                     (*base, "answers", item_id),
-                    f"'{item_id}' is not an item of instrument '{instrument.id}'",
+                    f"{quoted(item_id)} is not an item of instrument '{instrument.id}'",
                     key=True,
                 )
             )

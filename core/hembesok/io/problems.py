@@ -10,13 +10,13 @@ already hears about) are dropped, so one mistake gives one message.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from hembesok.io import limits, schemas
 from hembesok.io.documents import Document, DocumentError, JsonPath, too_deep
+from hembesok.io.redact import NOT_SHOWN, shown_key
 
 if TYPE_CHECKING:  # jsonschema is imported when a document first needs its problems
     from jsonschema.exceptions import ValidationError
@@ -61,10 +61,14 @@ class InvalidDocument(Exception):
 
 
 def json_path(path: Iterable[str | int]) -> str:
+    """`$.responses[0].answers.epds_1`; a key that does not look like a field name (a
+    value put where a key belongs) stands as `[…]` (io.redact)."""
     out = "$"
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not shown_key(part):
+            out += f"[{NOT_SHOWN}]"
         elif part.replace("_", "").isalnum() and not part[:1].isdigit():
             out += f".{part}"
         else:
@@ -168,17 +172,6 @@ def _bad_property_name(error: ValidationError) -> str | None:
         if isinstance(sub.instance, str):
             return sub.instance
     return None
-
-
-#: A key shown in a redacted message: a field name, never something that may be a value
-#: (an identity number, a name) put where a key belongs.
-_FIELD_NAME = re.compile(r"[A-Za-z_](?:[A-Za-z_.-]|[0-9](?![0-9]{3})){0,63}")
-
-
-def shown_key(name: str) -> bool:
-    """Whether a key may be repeated in a redacted message: a field name (`epds_1`), not
-    a run of digits or words that may be an identity number or a name."""
-    return _FIELD_NAME.fullmatch(name) is not None
 
 
 def _json_type(value: Any) -> str:

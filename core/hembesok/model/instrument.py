@@ -30,7 +30,11 @@ class Item:
         if self.type == "yes_no":
             return answer in ("yes", "no")
         if self.type == "choice":
-            return not isinstance(answer, bool) and answer in self.scores
+            return (
+                isinstance(answer, str | int | float)
+                and not isinstance(answer, bool)
+                and (answer in self.scores)
+            )
         if isinstance(answer, bool) or not isinstance(answer, int | float):
             return False
         return (self.minimum is None or answer >= self.minimum) and (

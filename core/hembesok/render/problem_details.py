@@ -19,6 +19,7 @@ MEDIA_TYPE = "application/problem+json"
 INVALID_CASE = "urn:hembesok:problem:invalid-case"
 INVALID_REQUEST = "urn:hembesok:problem:invalid-request"
 INTERNAL_ERROR = "urn:hembesok:problem:internal-error"
+PLUGIN_FAILED = "urn:hembesok:problem:plugin-failed"
 
 
 def problem(

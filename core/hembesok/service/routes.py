@@ -20,12 +20,13 @@ from typing import Any
 
 from hembesok.api import FORMATS, Pipeline, UnknownProgram, as_of_date, list_programs
 from hembesok.engine.engine import Engine
+from hembesok.engine.guard import HookFailure
 from hembesok.io.documents import Document
 from hembesok.io.limits import MAX_BODY_BYTES
 from hembesok.io.loading import load_responses
 from hembesok.io.problems import Problem
 from hembesok.render.compact import compact
-from hembesok.render.problem_details import INVALID_REQUEST, problem
+from hembesok.render.problem_details import INVALID_REQUEST, PLUGIN_FAILED, problem
 from hembesok.version import __version__
 
 DEFAULT_MAX_BODY = MAX_BODY_BYTES
@@ -230,7 +231,15 @@ def _screen(call: Call) -> dict[str, Any]:
     if not isinstance(call.body.data, dict):
         raise HttpProblem(400, "Invalid response", "the body must be one response object")
     (response,) = load_responses(call.body, call.engine.instruments)
-    return call.engine.screen(response).to_json()
+    try:
+        return call.engine.screen(response).to_json()
+    except HookFailure as failure:  # the service's own fault, not the request's
+        raise HttpProblem(
+            500,
+            "Plugin failed",
+            f"the plugin {', '.join(failure.plugins)} failed ({failure.hook}: {failure.how})",
+            PLUGIN_FAILED,
+        ) from None
 
 
 SCREEN = Endpoint(
