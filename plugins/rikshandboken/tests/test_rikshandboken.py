@@ -1,5 +1,7 @@
-"""Rikshandboken: the national baseline, every child, twelve visits from newborn to 5 years."""
+"""Rikshandboken: the national baseline, every child, twelve visits from newborn to 5 years,
+eleven vaccine doses by the birth date, and corrected age for preterm children."""
 
+import calendar
 import datetime as dt
 
 import hembesok_rikshandboken
@@ -112,35 +114,216 @@ def test_two_home_visits_and_the_nurse_at_every_visit(engine):
     assert with_physician == ["bvc_4_weeks", "bvc_6_months", "bvc_12_months", "bvc_2_5_years"]
 
 
-def test_vaccinations_are_named_at_the_visits_they_coincide_with(engine):
-    visits = {v.id: v for v in engine.programs[PROGRAM].schedule}
-    for visit in visits.values():
+def test_vaccinations_are_doses_of_their_own_and_no_longer_visit_topics(engine):
+    program = engine.programs[PROGRAM]
+    for visit in program.schedule:
         for topic in visit.topics:
             assert topic["sv"] and topic["en"], visit.id
+            assert "accin" not in topic["sv"] + topic["en"], visit.id
+    assert "EPDS" in " ".join(t["en"] for v in program.schedule for t in v.topics)
 
-    def topics(visit_id, lang="en"):
-        return " | ".join(t[lang] for t in visits[visit_id].topics)
 
-    vaccination_visits = [i for i in VISIT_IDS if "Vaccination" in topics(i)]
-    assert vaccination_visits == [
-        "bvc_6_8_weeks",
-        "bvc_3_5_months",
-        "bvc_12_months",
-        "bvc_18_months",
-        "bvc_5_years",
+def dose_statuses(engine, case, as_of):
+    return {d.dose.id: d.status for d in plan_for(engine, case, as_of, PROGRAM).vaccinations}
+
+
+def test_the_national_doses_with_the_visit_each_is_given_at(engine):
+    """DOMAIN.md [H]: rotavirus 6 w/3 m/5 m; DTaP-IPV-Hib-HepB and pneumococcal 3, 5, 12 m;
+    MMR 18 m; a vaccination at 5 years (DTP-polio, [M])."""
+    plan = plan_for(engine, NEWBORN, "2026-05-04", PROGRAM)
+    got = [
+        (d.dose.id, d.dose.vaccine, d.dose.number, d.target, d.dose.given_at)
+        for d in plan.vaccinations
     ]
-    assert [i for i in VISIT_IDS if "rotavirus" in topics(i)] == ["bvc_6_8_weeks", "bvc_3_5_months"]
-    assert [i for i in VISIT_IDS if "pneumococcal" in topics(i)] == [
-        "bvc_3_5_months",
-        "bvc_12_months",
+    assert got == [
+        ("rotavirus_1", "rotavirus", 1, dt.date(2026, 6, 9), "bvc_6_8_weeks"),
+        ("rotavirus_2", "rotavirus", 2, dt.date(2026, 7, 28), "bvc_3_5_months"),
+        ("rotavirus_3", "rotavirus", 3, dt.date(2026, 9, 28), "bvc_3_5_months"),
+        ("dtp_polio_hib_hepb_1", "dtp_polio_hib_hepb", 1, dt.date(2026, 7, 28), "bvc_3_5_months"),
+        ("dtp_polio_hib_hepb_2", "dtp_polio_hib_hepb", 2, dt.date(2026, 9, 28), "bvc_3_5_months"),
+        ("dtp_polio_hib_hepb_3", "dtp_polio_hib_hepb", 3, dt.date(2027, 4, 28), "bvc_12_months"),
+        ("pneumokock_1", "pneumokock", 1, dt.date(2026, 7, 28), "bvc_3_5_months"),
+        ("pneumokock_2", "pneumokock", 2, dt.date(2026, 9, 28), "bvc_3_5_months"),
+        ("pneumokock_3", "pneumokock", 3, dt.date(2027, 4, 28), "bvc_12_months"),
+        ("mpr_1", "mpr", 1, dt.date(2027, 10, 28), "bvc_18_months"),
+        ("dtp_polio_4", "dtp_polio", 4, dt.date(2031, 4, 28), "bvc_5_years"),
     ]
-    assert [i for i in VISIT_IDS if "MMR" in topics(i)] == ["bvc_18_months"]
-    # In Swedish the vaccine is MPR (mässling, påssjuka, röda hund), never MMR.
-    assert [i for i in VISIT_IDS if "MPR" in topics(i, "sv")] == ["bvc_18_months"]
-    assert not [i for i in VISIT_IDS if "MMR" in topics(i, "sv")]
-    assert "3 months" in topics("bvc_3_5_months") and "5 months" in topics("bvc_3_5_months")
-    assert "EPDS" in topics("bvc_6_8_weeks")
-    assert "Vaccination" in topics("bvc_5_years") and "Vaccination" in topics("bvc_5_years", "sv")
+    # The 3- and 5-month doses fall on the first and last day of the 3–5 month visit.
+    visits = {v.visit.id: v for v in plan.visits}
+    assert visits["bvc_3_5_months"].window == (dt.date(2026, 7, 28), dt.date(2026, 9, 28))
+    titles = {d.dose.id: d.dose.title for d in plan.vaccinations}
+    assert titles["mpr_1"]["sv"].startswith("MPR") and titles["mpr_1"]["en"].startswith("MMR")
+    assert titles["dtp_polio_hib_hepb_1"]["sv"] == "DTP-polio-Hib-hepatit B, dos 1"
+
+
+@pytest.mark.parametrize("offset", range(0, 366, 7))
+def test_rotavirus_windows_keep_the_vaccine_age_limits(engine, offset):
+    """Dose 1 from 6 weeks to 12 weeks, dose 2 from 10 weeks, dose 3 before 32 weeks,
+    for a child born on any day of the year (months clamp, so check many)."""
+    birth = dt.date(2027, 1, 1) + dt.timedelta(days=offset)
+    case = {"child": {"birth_date": birth.isoformat()}}
+    doses = {d.dose.id: d for d in plan_for(engine, case, birth, PROGRAM).vaccinations}
+    weeks = dt.timedelta(weeks=1)
+    assert doses["rotavirus_1"].window == (birth + 6 * weeks, birth + 12 * weeks)
+    assert doses["rotavirus_2"].window.start >= birth + 10 * weeks
+    assert doses["rotavirus_2"].window.end < birth + 28 * weeks
+    assert doses["rotavirus_3"].window.end < birth + 32 * weeks
+
+
+def test_mpr_with_no_dose_recorded_is_due_at_20_months_and_missed_after_2_years(engine):
+    """The issue's acceptance check: the window (17 months to 2 years) says which."""
+    born = {"child": {"birth_date": "2024-09-04"}}
+    at_20_months = plan_for(engine, born, "2026-05-04", PROGRAM)
+    mpr = next(d for d in at_20_months.vaccinations if d.dose.id == "mpr_1")
+    assert (mpr.target, mpr.window) == (
+        dt.date(2026, 3, 4),
+        (dt.date(2026, 2, 4), dt.date(2026, 9, 4)),
+    )
+    assert mpr.status == "due"
+    assert mpr.to_json(dt.date(2026, 5, 4))["days_left"] == 123
+    assert statuses(at_20_months)["bvc_18_months"] == "missed"  # the visit's window closed
+    doses = dose_statuses(engine, born, "2026-09-04")
+    assert doses["mpr_1"] == "due"  # the day the child turns 2
+    doses = dose_statuses(engine, born, "2026-09-05")
+    assert doses["mpr_1"] == "missed"
+    given = {**born, "vaccinations_done": [{"vaccine": "mpr", "dose": 1, "date": "2026-03-10"}]}
+    doses = dose_statuses(engine, given, "2026-09-05")
+    assert doses["mpr_1"] == "done"
+
+
+def test_declined_vaccine_and_declined_programme(engine):
+    case = {
+        "child": {"birth_date": "2025-09-04"},
+        "vaccinations_done": [{"vaccine": "pneumokock", "dose": 1, "date": "2025-12-05"}],
+        "vaccinations_declined": ["pneumokock"],
+    }
+    doses = dose_statuses(engine, case, "2026-05-04")
+    assert [doses[f"pneumokock_{n}"] for n in (1, 2, 3)] == ["done", "declined", "declined"]
+    assert doses["dtp_polio_hib_hepb_2"] == "missed"  # other vaccines are not declined
+    whole = {"child": {"birth_date": "2025-09-04"}, "declined": [PROGRAM]}
+    doses = dose_statuses(engine, whole, "2026-05-04")
+    assert set(doses.values()) == {"declined"}
+
+
+# --- corrected age -----------------------------------------------------------------------
+
+CORRECTED_VISITS = {"bvc_4_weeks", "bvc_6_months", "bvc_10_months"}
+
+
+def add_months(day, months):
+    """Calendar months, clamped to the month's end (docs/dates.md, rule 2), written out
+    here so that the expected dates below do not come from the engine."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def test_which_visits_count_from_corrected_age(engine):
+    """Developmental checks that carry no dose are corrected; home visits, the visits
+    doses are given at, and the visits from 2 years on are not."""
+    program = engine.programs[PROGRAM]
+    corrected = {v.id for v in program.schedule if v.corrected}
+    assert corrected == CORRECTED_VISITS
+    assert not {v.id for v in program.schedule if v.setting == "home"} & corrected
+    assert not {d.given_at for d in program.vaccinations} & corrected
+    assert "bvc_6_8_weeks" not in corrected  # the EPDS of the birthing parent stays put
+    limit = program.corrected_age
+    assert (limit.below.weeks, limit.below.days) == (37, 0)
+    assert limit.until == ages.Duration.from_mapping({"years": 2})
+
+
+def test_a_child_born_at_30_weeks_has_real_dates(engine):
+    """Born 2026-01-05 at 30+0: corrected visits are counted from the birth date plus
+    280 - 210 = 70 days (2026-03-16), every other visit and every dose from the birth date."""
+    birth = dt.date(2026, 1, 5)
+    term = birth + dt.timedelta(days=280 - (30 * 7 + 0))
+    assert term == dt.date(2026, 3, 16)
+    case = {"child": {"birth_date": "2026-01-05", "gestational_age": {"weeks": 30, "days": 0}}}
+    plan = plan_for(engine, case, "2026-04-10", PROGRAM)
+    visits = {v.visit.id: v for v in plan.visits}
+    week = dt.timedelta(weeks=1)
+
+    expected = {
+        # corrected: from 2026-03-16
+        "bvc_4_weeks": (term + 4 * week, term + 3 * week, term + 5 * week),
+        "bvc_6_months": (add_months(term, 6), add_months(term, 5), add_months(term, 7)),
+        "bvc_10_months": (add_months(term, 10), add_months(term, 9), add_months(term, 11)),
+        # chronological: from 2026-01-05
+        "home_newborn": (birth + 2 * week, birth + week, birth + 3 * week),
+        "bvc_6_8_weeks": (birth + 7 * week, birth + 6 * week, birth + 8 * week),
+        "bvc_3_5_months": (add_months(birth, 4), add_months(birth, 3), add_months(birth, 5)),
+        "home_8_months": (add_months(birth, 8), add_months(birth, 7), add_months(birth, 9)),
+        "bvc_12_months": (add_months(birth, 12), add_months(birth, 11), add_months(birth, 13)),
+        "bvc_18_months": (add_months(birth, 18), add_months(birth, 17), add_months(birth, 19)),
+        "bvc_2_5_years": (add_months(birth, 33), add_months(birth, 30), add_months(birth, 36)),
+    }
+    got = {
+        vid: (visits[vid].target, visits[vid].window.start, visits[vid].window.end)
+        for vid in expected
+    }
+    assert got == expected
+    # The same dates, written out.
+    assert got["bvc_4_weeks"] == (dt.date(2026, 4, 13), dt.date(2026, 4, 6), dt.date(2026, 4, 20))
+    assert got["bvc_6_months"][0] == dt.date(2026, 9, 16)
+    assert got["bvc_10_months"][0] == dt.date(2027, 1, 16)
+    assert got["home_newborn"][0] == dt.date(2026, 1, 19)
+    assert got["bvc_12_months"][0] == dt.date(2027, 1, 5)
+    assert {vid: v.basis for vid, v in visits.items()} == {
+        vid: "corrected" if vid in CORRECTED_VISITS else "chronological" for vid in VISIT_IDS
+    }
+    statuses_now = statuses(plan)
+    assert statuses_now["bvc_4_weeks"] == "due"  # by the birth date it closed on 2026-02-09
+    assert statuses_now["home_newborn"] == "missed"
+
+    doses = {d.dose.id: d for d in plan.vaccinations}
+    assert doses["rotavirus_1"].window == (birth + 6 * week, birth + 12 * week)
+    assert doses["rotavirus_2"].target == add_months(birth, 3) == dt.date(2026, 4, 5)
+    assert doses["dtp_polio_hib_hepb_3"].target == add_months(birth, 12)
+    assert doses["mpr_1"].target == add_months(birth, 18) == dt.date(2027, 7, 5)
+
+
+@pytest.mark.parametrize(
+    ("weeks", "days", "basis", "target"),
+    [
+        (36, 6, "corrected", dt.date(2026, 2, 24)),  # 22 days early: 2026-01-27 + 4 weeks
+        (37, 0, "chronological", dt.date(2026, 2, 2)),
+        (39, 2, "chronological", dt.date(2026, 2, 2)),
+        (42, 0, "chronological", dt.date(2026, 2, 2)),  # never ahead of the birth date
+        (None, None, "chronological", dt.date(2026, 2, 2)),  # not sent: nothing missing
+    ],
+)
+def test_the_37_week_limit(engine, weeks, days, basis, target):
+    child = {"birth_date": "2026-01-05"}
+    if weeks is not None:
+        child["gestational_age"] = {"weeks": weeks, "days": days}
+    plan = plan_for(engine, {"child": child}, "2026-02-12", PROGRAM)
+    four_weeks = next(v for v in plan.visits if v.visit.id == "bvc_4_weeks")
+    assert (four_weeks.basis, four_weeks.target) == (basis, target)
+    assert plan.decision.status == "eligible" and plan.decision.missing_facts == ()
+
+
+BIRTHS = [dt.date(2026, 1, 5), dt.date(2026, 1, 31), dt.date(2028, 2, 29), dt.date(2025, 12, 31)]
+GESTATIONS = [(22, 0), (24, 3), (28, 6), (30, 0), (33, 4), (36, 6), (37, 0), (40, 0), (44, 6)]
+
+
+@pytest.mark.parametrize("birth", BIRTHS, ids=str)
+def test_no_dose_ever_uses_corrected_age(engine, birth):
+    """Every dose of every preterm child has the dates of a child born on the same day
+    with no gestational age: vaccinations always count from the birth date."""
+    as_of = birth + dt.timedelta(days=400)
+    plain = plan_for(engine, {"child": {"birth_date": birth.isoformat()}}, as_of, PROGRAM)
+    expected = [(d.dose.id, d.target, d.window, d.status) for d in plain.vaccinations]
+    assert len(expected) == 11
+    shifted_somewhere = False
+    for weeks, days in GESTATIONS:
+        child = {"birth_date": birth.isoformat(), "gestational_age": {"weeks": weeks, "days": days}}
+        plan = plan_for(engine, {"child": child}, as_of, PROGRAM)
+        got = [(d.dose.id, d.target, d.window, d.status) for d in plan.vaccinations]
+        assert got == expected, (weeks, days)
+        for dose in plan.to_json(as_of)["vaccinations"]:
+            assert "age_basis" not in dose and "basis" not in dose
+        shifted_somewhere |= any(v.basis == "corrected" for v in plan.visits)
+    assert shifted_somewhere  # the visits of the same children did shift
 
 
 def test_every_child_is_eligible_with_only_the_birth_date(engine):
