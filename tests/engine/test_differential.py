@@ -56,7 +56,16 @@ from hembesok.render.plan_json import PlanWriter
 
 D = dt.date
 BENCHMARKS = Path(__file__).parents[2] / "benchmarks"
-PROGRAM_IDS = ("barnsakert", "goteborg", "nassjo", "rikshandboken", "rinkeby", "vaggeryd")
+PROGRAM_IDS = (
+    "barnsakert",
+    "goteborg",
+    "jonkopings_lan",
+    "nassjo",
+    "rikshandboken",
+    "rinkeby",
+    "vaggeryd",
+    "vaxa_tryggt",
+)
 VISIT_STATUSES = {
     "done",
     "replaced",
@@ -109,6 +118,9 @@ def engines() -> SimpleNamespace:
             for pid, p in compiled.programs.items()
         },
         items={iid: dict(inst.items) for iid, inst in compiled.instruments.items()},
+        doses=[
+            (d.vaccine, d.number, d.age) for p in compiled.programs.values() for d in p.vaccinations
+        ],
         boundaries=boundaries(compiled),
     )
 
@@ -120,9 +132,9 @@ def site_names(engine: Engine) -> dict[str, list[str]]:
     for program in engine.programs.values():
         definition = program.definition
         if "sites" in definition:
-            fact = definition["sites"]["match"]
-            for site in definition["sites"]["list"]:
-                found[fact].update((site["id"], site["name"], *site.get("aliases", ())))
+            for fact in _match_facts(definition):
+                for site in definition["sites"]["list"]:
+                    found[fact].update((site["id"], site["name"], *site.get("aliases", ())))
                 if "district" in site:
                     found["area"].add(site["district"].split(",")[0])
         found["area"].update(_rule_values(definition["eligibility"], "area"))
@@ -146,14 +158,20 @@ def site_places(engine: Engine) -> dict[str, list[dict[str, str]]]:
         definition = program.definition
         if "sites" not in definition:
             continue
-        fact = definition["sites"]["match"]
-        for site in definition["sites"]["list"]:
-            for name in (site["id"], site["name"], *site.get("aliases", ())):
-                place = {fact: name}
-                if "district" in site:
-                    place["area"] = site["district"].split(",")[0]
-                out.setdefault(pid, []).append(place)
+        for fact in _match_facts(definition):
+            for site in definition["sites"]["list"]:
+                for name in (site["id"], site["name"], *site.get("aliases", ())):
+                    place = {fact: name}
+                    if "district" in site:
+                        place["area"] = site["district"].split(",")[0]
+                    out.setdefault(pid, []).append(place)
     return out
+
+
+def _match_facts(definition: Mapping[str, Any]) -> list[str]:
+    """The case facts a program's sites are matched by (one, or several in order)."""
+    match = definition["sites"]["match"]
+    return [match] if isinstance(match, str) else list(match)
 
 
 def _rule_values(spec: Mapping[str, Any], fact: str) -> Iterator[str]:
@@ -471,7 +489,39 @@ def vary(case: Mapping[str, Any], rnd: random.Random, as_of: D) -> dict[str, Any
         out["declined"] = rnd.sample([*PROGRAM_IDS, "okant_program"], rnd.randint(1, 3))
     _vary_visits(out, rnd, birth, as_of)
     _vary_responses(out, rnd, birth, as_of)
+    _vary_birth(out, rnd)
+    _vary_doses(out, rnd, birth, as_of)
     return out
+
+
+#: Lengths of pregnancy around the rules' limits (37+0, term 40+0) and far from them.
+PREGNANCIES = [(23, 0), (28, 4), (30, 0), (36, 6), (37, 0), (39, 2), (40, 0), (42, 3)]
+
+
+def _vary_birth(out: dict[str, Any], rnd: random.Random) -> None:
+    roll = rnd.random()
+    if roll < 0.25:
+        weeks, days = rnd.choice(PREGNANCIES)
+        out["child"]["gestational_age"] = {"weeks": weeks, "days": days}
+    elif roll < 0.35:
+        out["child"].pop("gestational_age", None)
+
+
+def _vary_doses(out: dict[str, Any], rnd: random.Random, birth: D, as_of: D) -> None:
+    """Doses given (on time or not, some twice), vaccines declined, from the schedules."""
+    e = engines()
+    if rnd.random() < 0.5 or not e.doses:
+        return
+    given = []
+    for vaccine, number, age in e.doses:
+        if rnd.random() < 0.6:
+            day = min(as_of, ages.add(birth, age) + dt.timedelta(days=rnd.randrange(-20, 60)))
+            given.append({"vaccine": vaccine, "dose": number, "date": max(birth, day).isoformat()})
+    if given:
+        out["vaccinations_done"] = given
+    if rnd.random() < 0.15:
+        vaccines = sorted({v for v, _, _ in e.doses})
+        out["vaccinations_declined"] = rnd.sample(vaccines, rnd.randint(1, 2))
 
 
 def _vary_visits(out: dict[str, Any], rnd: random.Random, birth: D, as_of: D) -> None:

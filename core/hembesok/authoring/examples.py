@@ -51,7 +51,8 @@ class ExampleCheck:
         return not self.diffs and not self.problems
 
 
-NOT_PLANNED = "(not planned)"
+#: An example's word for a visit or dose that is not in the plan.
+NOT_PLANNED = "not_planned"
 
 
 def check_example(

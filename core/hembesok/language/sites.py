@@ -98,11 +98,20 @@ class SiteTable:
         # Where the sites lie, when every one says: a family living elsewhere is not
         # covered even when its site is unknown.
         places = [s.municipality for s in sites.sites]
-        self.municipalities: frozenset[str] | None = (
-            frozenset(normalise_text(m) for m in places if m)
-            if "municipality" not in self.facts and all(places)
-            else None
-        )
+        self.municipalities: frozenset[str] | None = None
+        if "municipality" in self.facts:
+            # A site without a municipality is one a municipality names (its keys), so
+            # every site says where it lies.
+            self.municipalities = frozenset(
+                key
+                for site in sites.sites
+                for key in (
+                    (normalise_text(site.municipality),) if site.municipality else site.keys
+                )
+            )
+            places = [s.municipality or s.name for s in sites.sites]
+        elif all(places):
+            self.municipalities = frozenset(normalise_text(m) for m in places if m)
         self.places = ", ".join(dict.fromkeys(m for m in places if m))
         self._elsewhere: dict[str, Reason | None] = {}
         self.reasons: dict[tuple[str, str], Reason] = {}
@@ -203,7 +212,8 @@ class SiteTable:
                     "sv": f"Familjen bor i {municipality}; programmet ges bara vid BVC i {self.places}.",
                     "en": f"The family lives in {municipality}; the programme runs only at BVCs in {self.places}.",
                 }
-                found = Reason("$.sites", F, frozen_text(text), ("municipality", *self.facts))
+                facts = tuple(dict.fromkeys(("municipality", *self.facts)))
+                found = Reason("$.sites", F, frozen_text(text), facts)
             if len(self._elsewhere) >= MEMO_LIMIT:
                 self._elsewhere.clear()
             self._elsewhere[municipality] = found

@@ -159,7 +159,8 @@ def program_text(pp: ProgramPlan, lang: str, words: _Words) -> list[str]:
             keys = (*keys[:3], "counted_from", *keys[3:])
         rows = [[pick(UI[k], lang) for k in keys]]
         as_of = words.as_of
-        for v in pp.visits:
+        # in date order: a visit counted from corrected age may fall after a later one
+        for v in sorted(pp.visits, key=lambda v: v.target):
             row = [
                 pick(v.visit.title, lang),
                 v.target.isoformat(),
