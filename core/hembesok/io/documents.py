@@ -289,7 +289,20 @@ def _reader_message(exc: yaml.YAMLError) -> str:
 
 #: YAML's own types, whose tags a problem may name (any other tag may hold anything).
 _YAML_TYPES = frozenset(
-    {"str", "int", "float", "bool", "null", "timestamp", "binary", "map", "seq", "set", "omap", "pairs"}
+    {
+        "str",
+        "int",
+        "float",
+        "bool",
+        "null",
+        "timestamp",
+        "binary",
+        "map",
+        "seq",
+        "set",
+        "omap",
+        "pairs",
+    }
 )
 #: A quoted name in a reader's message (an alias, a tag handle): never a quoted character
 #: or a token such as '<block end>'.
