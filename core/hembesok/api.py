@@ -25,19 +25,19 @@ from hembesok.engine.engine import Engine
 from hembesok.io import schemas as schema_store
 from hembesok.io.dates import InvalidDate, parse_date
 from hembesok.io.documents import Document, DocumentError, Position, parse_json
-from hembesok.io.json_text import dumps
 from hembesok.io.problems import InvalidDocument, Problem, from_document_error, sort_problems
 from hembesok.io.redact import shown_key
 from hembesok.io.validation import case_problems, checked_case
 from hembesok.model.case import Case
 from hembesok.model.plan import Decision, Plan
 from hembesok.render.compact import compact as compact_plan
-from hembesok.render.plan_json import PlanWriter
+from hembesok.render.formats import PLAN_FORMATS, RenderState
 
 CaseInput = Mapping[str, Any] | str | bytes | Document
 
 #: The JSON forms of a plan: the full plan, and the compact one with no texts.
-FORMATS = ("json", "compact")
+#: The names of the plan formats (hembesok.render.formats.PLAN_FORMATS).
+FORMATS = tuple(PLAN_FORMATS)
 
 
 class UnknownProgram(ValueError):
@@ -89,8 +89,8 @@ class Pipeline:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.writer = PlanWriter()
-        self._dates: dict[dt.date, str] = {}  # dates written as text, for compact plans
+        #: what the plan writers keep between this pipeline's plans
+        self.state = RenderState()
 
     def read(
         self,
@@ -134,12 +134,13 @@ class Pipeline:
         return self.engine.decide(parsed, as_of, chosen)
 
     def render(self, plan: Plan, fmt: str = "json") -> bytes:
-        """A plan as compact UTF-8 JSON: `json` the full plan, `compact` the compact one."""
-        if fmt == "json":
-            return self.writer.plan(plan)
-        if fmt == "compact":
-            return dumps(compact_plan(plan, self._dates))
-        raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+        """A plan written in one of `PLAN_FORMATS` (hembesok.render.formats): `json` the full
+        plan, `compact` the compact one, and those optional extras add. ValueError for a
+        name that is none of them; MissingExtra when its library is not installed."""
+        found = PLAN_FORMATS.get(fmt)
+        if found is None:
+            raise ValueError(f"unknown format {fmt!r}; known: {', '.join(PLAN_FORMATS)}")
+        return found.writer()(plan, self.state)
 
 
 # --- the same steps, one call each ---------------------------------------------------

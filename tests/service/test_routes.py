@@ -25,6 +25,13 @@ def call(engine, query=None, body=CASE):
     return Call(engine, query or {}, parse_json(body, "request body"), dt.date(2026, 5, 4))
 
 
+def planned(made):
+    """A plan answer as JSON data: the handler writes it in its format, here JSON."""
+    answer = PLAN.handler(made)
+    assert answer.media_type == "application/json"
+    return json.loads(answer.body)
+
+
 def test_routes_are_health_programs_plan_and_screen_with_unique_ids():
     assert [(r.method, r.path) for r in ROUTES] == [
         ("GET", "/health"),
@@ -37,13 +44,13 @@ def test_routes_are_health_programs_plan_and_screen_with_unique_ids():
 
 
 def test_plan_defaults_to_the_servers_date_and_every_program(engine):
-    plan = PLAN.handler(call(engine))
+    plan = planned(call(engine))
     assert plan["as_of"] == "2026-05-04"
     assert [p["program"]["id"] for p in plan["programs"]] == ["vaggeryd"]
 
 
 def test_plan_reads_as_of_and_program_from_the_query(engine):
-    plan = PLAN.handler(call(engine, {"as_of": ["2026-05-26"], "program": ["vaggeryd"]}))
+    plan = planned(call(engine, {"as_of": ["2026-05-26"], "program": ["vaggeryd"]}))
     visits = {v["id"]: v["status"] for v in plan["programs"][0]["visits"]}
     assert plan["as_of"] == "2026-05-26" and visits["two_months"] == "missed"  # window ended 24 May
 
@@ -75,7 +82,7 @@ def test_http_problem_as_json():
 
 
 def test_plan_in_compact_form_follows_its_schema(engine):
-    plan = PLAN.handler(call(engine, {"format": ["compact"]}))
+    plan = planned(call(engine, {"format": ["compact"]}))
     assert plan["$schema"] == "urn:hembesok:schema:compact-plan:1"
     assert list(schemas.validator("compact-plan").iter_errors(plan)) == []
     assert [p["id"] for p in plan["programs"]] == ["vaggeryd"]
@@ -88,7 +95,7 @@ def test_decide_answers_the_decisions_only(engine):
     answer = DECIDE.handler(call(engine))
     assert answer["as_of"] == "2026-05-04"
     assert list(answer["decisions"]) == ["vaggeryd"]
-    full = PLAN.handler(call(engine))["programs"][0]["decision"]
+    full = planned(call(engine))["programs"][0]["decision"]
     assert answer["decisions"]["vaggeryd"] == full
     with pytest.raises(HttpProblem):
         DECIDE.handler(call(engine, {"as_of": ["20260504"]}))  # YYYY-MM-DD only

@@ -7,11 +7,13 @@ import json
 
 import click
 
+from hembesok.cli.common import EXIT_PLUGINS, Failure
 from hembesok.cli.common import case as _case
 from hembesok.cli.common import choose as _choose
 from hembesok.cli.common import engine as _engine
 from hembesok.cli.common import today as _today
 from hembesok.cli.options import iso_date
+from hembesok.render.formats import PLAN_FORMATS
 
 
 @click.command()
@@ -23,11 +25,12 @@ from hembesok.cli.options import iso_date
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "compact"]),
+    type=click.Choice(["table", *PLAN_FORMATS]),
     default="table",
     show_default=True,
-    help="table: for people; json: the full plan (schema plan); compact: one line without "
-    "texts (schema compact-plan).",
+    help="table: for people; "
+    + "; ".join(f"{f.name}: {f.summary}" for f in PLAN_FORMATS.values())
+    + ".",
 )
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
 @click.option(
@@ -51,6 +54,7 @@ def plan(
     one line of JSON (an RFC 9457 problem document with the located problems), exit code 1.
     """
     from hembesok.api import Pipeline
+    from hembesok.render.formats import MissingExtra
     from hembesok.render.text import plan_text
 
     as_of = as_of or _today()
@@ -58,10 +62,14 @@ def plan(
     chosen = _choose(pipeline.engine, program_ids)
     case = _case(pipeline, case_file, as_of, as_json=fmt != "table")
     result = pipeline.plan(case, as_of, chosen)
-    if fmt == "json":
+    if fmt == "json":  # for a reader too: indented
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    elif fmt == "compact":
-        click.echo(pipeline.render(result, "compact").decode("utf-8"))
+    elif fmt != "table":
+        try:
+            written = pipeline.render(result, fmt)
+        except MissingExtra as exc:
+            raise Failure(f"hembesok: {exc}", EXIT_PLUGINS) from None
+        click.echo(written.decode("utf-8"), nl=not written.endswith(b"\n"))
     else:
         text = plan_text(
             result, lang, everything=everything, instruments=pipeline.engine.instruments

@@ -25,7 +25,7 @@ from hembesok.io.documents import Document
 from hembesok.io.limits import MAX_BODY_BYTES
 from hembesok.io.loading import load_responses
 from hembesok.io.problems import Problem
-from hembesok.render.compact import compact
+from hembesok.render.formats import PLAN_FORMATS, MissingExtra
 from hembesok.render.problem_details import INVALID_REQUEST, PLUGIN_FAILED, problem
 from hembesok.version import __version__
 
@@ -39,12 +39,18 @@ JSON_ONLY: frozenset[str] = frozenset({JSON})
 
 @dataclass(frozen=True)
 class Call:
-    """What a handler gets: the engine, the query, the parsed JSON body and the server's date."""
+    """What a handler gets: the engine, the query, the parsed JSON body and the server's date,
+    and the service's pipeline (its plan writers keep what they prepare between requests)."""
 
     engine: Engine
     query: Mapping[str, Sequence[str]]
     body: Document | None
     today: dt.date
+    pipeline: Pipeline | None = None
+
+    @property
+    def planner(self) -> Pipeline:
+        return self.pipeline if self.pipeline is not None else Pipeline(self.engine)
 
     def first(self, name: str) -> str | None:
         values = self.query.get(name) or ()
@@ -76,6 +82,15 @@ class HttpProblem(Exception):
         return problem(self.type, self.title, status=self.status, detail=self.detail, **extra)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """An answer already written: its bytes and media type (a plan in a chosen format)."""
+
+    body: bytes
+    media_type: str
+
+
+#: A handler answers JSON data (sent as application/json) or a Rendered answer.
 Handler = Callable[[Call], Any]
 
 
@@ -107,21 +122,26 @@ def _programs(call: Call) -> dict[str, Any]:
     return {"programs": list_programs(call.engine)}
 
 
-def _plan(call: Call) -> dict[str, Any]:
+def _plan(call: Call) -> Rendered:
     written = call.first("as_of")
     try:
         as_of = as_of_date(written) if written is not None else call.today
     except ValueError as exc:
         raise HttpProblem(400, "Invalid as_of", str(exc)) from None
     fmt = call.first("format") or "json"
-    if fmt not in FORMATS:
+    found = PLAN_FORMATS.get(fmt)
+    if found is None:
         raise HttpProblem(400, "Unknown format", f"format must be one of {', '.join(FORMATS)}")
     assert call.body is not None
+    pipeline = call.planner
     try:
-        plan = Pipeline(call.engine).plan(call.body, as_of, call.query.get("program") or None)
+        plan = pipeline.plan(call.body, as_of, call.query.get("program") or None)
     except UnknownProgram as exc:
         raise HttpProblem(400, "Unknown program", str(exc)) from None
-    return compact(plan) if fmt == "compact" else plan.to_json()
+    try:
+        return Rendered(pipeline.render(plan, fmt), found.media_type)
+    except MissingExtra as exc:
+        raise HttpProblem(501, "Format not installed", str(exc)) from None
 
 
 def _decide(call: Call) -> dict[str, Any]:
@@ -218,7 +238,8 @@ PLAN = Endpoint(
             "name": "format",
             "in": "query",
             "required": False,
-            "description": "json: the full plan (schema plan); compact: the compact plan, without texts (schema compact-plan, `hembesok schema compact-plan`).",
+            "description": "; ".join(f"{f.name}: {f.summary}" for f in PLAN_FORMATS.values())
+            + " (a format an optional extra gives answers 501 when it is not installed).",
             "schema": {"type": "string", "enum": list(FORMATS), "default": "json"},
         },
     ),

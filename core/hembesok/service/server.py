@@ -40,6 +40,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hembesok.api import Pipeline
 from hembesok.engine.engine import Engine
 from hembesok.io.documents import Document, DocumentError, parse_json
 from hembesok.io.json_text import dumps
@@ -60,7 +61,15 @@ from hembesok.render.problem_details import (
     problem,
 )
 from hembesok.service.openapi import openapi_document
-from hembesok.service.routes import DEFAULT_MAX_BODY, JSON, ROUTES, Call, Endpoint, HttpProblem
+from hembesok.service.routes import (
+    DEFAULT_MAX_BODY,
+    JSON,
+    ROUTES,
+    Call,
+    Endpoint,
+    HttpProblem,
+    Rendered,
+)
 
 if TYPE_CHECKING:
     import uvicorn
@@ -97,12 +106,13 @@ def create_app(
     document = dumps(openapi_document(endpoints))
     slots = _Slots(max_concurrent if max_concurrent is not None else default_max_concurrent())
     limits = _Limits(max_body_bytes, body_timeout)
+    pipeline = Pipeline(engine)  # one for the service: its writers prepare each program once
 
     async def openapi(request: Request) -> Response:
         return Response(document, media_type=JSON)
 
     routes = [
-        Route(e.path, _serve(e, engine, limits, slots, today), methods=[e.method])
+        Route(e.path, _serve(e, engine, limits, slots, today, pipeline), methods=[e.method])
         for e in endpoints
     ]
     routes.append(Route("/openapi.json", openapi, methods=["GET"]))
@@ -148,6 +158,7 @@ def _serve(
     limits: _Limits,
     slots: _Slots,
     today: Callable[[], dt.date],
+    pipeline: Pipeline | None = None,
 ) -> Callable[[Request], Awaitable[Response]]:
     has_body = endpoint.method == "POST"
 
@@ -172,7 +183,7 @@ def _serve(
                 read = True
                 body = _parse(raw)
             query = {key: request.query_params.getlist(key) for key in request.query_params}
-            call = Call(engine, query, body, today())
+            call = Call(engine, query, body, today(), pipeline)
             result = await run_in_threadpool(endpoint.handler, call)
         except ClientDisconnect:
             return _disconnected(request)
@@ -189,6 +200,8 @@ def _serve(
                 slots.give()
         if has_body and await request.is_disconnected():
             return _disconnected(request)
+        if isinstance(result, Rendered):
+            return Response(result.body, media_type=result.media_type)
         return Response(dumps(result), media_type=JSON)
 
     return handle

@@ -224,7 +224,8 @@ def test_a_listed_bvc_decides_before_the_municipality(engine):
     ("facts", "expected", "missing"),
     [
         ({}, "undetermined", ("listed_bvc", "municipality", "first_child.birthing_parent")),
-        ({"municipality": "Kommun Z"}, "undetermined", ("listed_bvc",)),
+        ({"municipality": "Kommun Z"}, "not_eligible", ()),  # no listed BVC lies there
+        ({"municipality": "Kommun W (platshållare)"}, "undetermined", ("listed_bvc",)),
         ({"municipality": "Kommun Y"}, "eligible", ()),
         ({"listed_bvc": "BVC Q"}, "undetermined", ("municipality",)),
         ({"listed_bvc": "BVC A"}, "eligible", ()),
