@@ -115,7 +115,6 @@ def render(name: str, municipalities: Sequence[str] = (), schema_ref: str = "") 
         "owner": _quoted(", ".join(towns)),
         "sites": sites,
         "municipality": _quoted(towns[0]),
-        "municipality_py": _quoted(towns[0]),
         "first_example_name": _quoted(f"first child in {towns[0]}, newborn visit due"),
         "schema_ref": schema_ref,
         "core_requirement": f"hembesok>={major}.{minor}",
