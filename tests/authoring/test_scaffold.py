@@ -17,7 +17,6 @@ from hembesok.authoring.scaffold import (
     ScaffoldError,
     check_name,
     create_plugin,
-    installed_schema_reference,
     render,
     suggest_name,
 )
@@ -49,15 +48,17 @@ def test_invalid_names_say_what_would_do(name, suggestion):
 
 
 def test_every_file_is_rendered_with_no_placeholder_left():
-    files = render("eksjo", ["Eksjö"], "schema.json")
+    files = render("eksjo", ["Eksjö"])
     assert sorted(files) == [
         ".gitignore",
         "README.md",
         "hembesok_eksjo/__init__.py",
+        "hembesok_eksjo/program.schema.json",
         "hembesok_eksjo/program.yaml",
         "pyproject.toml",
         "tests/test_eksjo.py",
     ]
+    assert "hembesok_eksjo/program.schema.json" not in render("eksjo", [], "https://x/s.json")
     for path, text in files.items():
         assert not re.search(r"\{\{[a-z_]+\}\}", text), path
     project = tomllib.loads(files["pyproject.toml"])
@@ -69,11 +70,14 @@ def test_every_file_is_rendered_with_no_placeholder_left():
     compile(files["hembesok_eksjo/__init__.py"], "__init__.py", "exec")
 
 
-def test_the_program_starts_with_the_editor_line_and_is_valid_with_passing_examples():
+def test_the_program_starts_with_the_editor_lines_and_is_valid_with_passing_examples():
     text = render("eksjo", ["Eksjö"], "../schemas/program.schema.json")[
         "hembesok_eksjo/program.yaml"
     ]
-    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schemas/program.schema.json"
+    assert text.splitlines()[:2] == [
+        "# yaml-language-server: $schema=../schemas/program.schema.json",
+        "# $schema: ../schemas/program.schema.json",
+    ]
     doc = load_text(text, "program.yaml")
     found = program_problems(doc)
     assert found == []
@@ -106,22 +110,10 @@ def test_without_a_municipality_the_name_stands_in():
     assert data["sites"]["list"][0]["name"] == "Habo"
 
 
-def test_the_schema_reference_is_the_installed_schema_relative_or_absolute(tmp_path):
-    schema = (ROOT / "schemas" / "program.schema.json").resolve()
-    near = ROOT / "build" / "hembesok-x" / "hembesok_x"
-    reference = installed_schema_reference(near)
-    assert not reference.startswith("/")
-    assert (near / reference).resolve() == schema
-    assert installed_schema_reference(Path("/opt/elsewhere/hembesok_x")) == str(schema)
-
-
 def test_create_writes_the_files_and_refuses_to_overwrite(tmp_path):
     made = create_plugin("eksjo", tmp_path, ["Eksjö"])
     assert made.root == tmp_path / "hembesok-eksjo"
-    assert all(p.is_file() for p in made.files) and len(made.files) == 6
-    first = (made.root / "hembesok_eksjo" / "program.yaml").read_text().splitlines()[0]
-    reference = first.removeprefix("# yaml-language-server: $schema=")
-    assert Path(reference).is_absolute() or (made.root / "hembesok_eksjo" / reference).exists()
+    assert all(p.is_file() for p in made.files) and len(made.files) == 7
     with pytest.raises(ScaffoldError, match="already exists"):
         create_plugin("eksjo", tmp_path)
 

@@ -82,3 +82,19 @@ def test_programs_shows_the_program_version_and_the_package_version_when_they_di
     assert nassjo.startswith("nassjo 1.1.0 (program), package hembesok-nassjo 1.0.0  Nässjö – ")
     rows = json.loads(invoke("programs", "--json").output)["programs"]
     assert {r["id"]: r["version"] for r in rows}["nassjo"] == "1.1.0"  # rows of list_programs
+
+
+def test_schema_self_contained_prints_the_copy_new_plugin_writes(tmp_path):
+    result = invoke("schema", "program", "--self-contained")
+    assert result.exit_code == 0
+    made = invoke("new-plugin", "eksjo", "--dir", str(tmp_path))
+    assert made.exit_code == 0, made.output
+    copy = tmp_path / "hembesok-eksjo" / "hembesok_eksjo" / "program.schema.json"
+    assert result.output == copy.read_text(encoding="utf-8")
+    schema = json.loads(result.output)
+    assert schema["$id"] == "urn:hembesok:schema:program:1"
+    assert (
+        '"$ref": "urn:' not in result.output
+        and '"$ref": "urn:' in invoke("schema", "program").output
+    )
+    assert invoke("schema", "program").output != result.output  # the shipped one is as it was

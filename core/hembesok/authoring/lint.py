@@ -14,7 +14,9 @@ says what would be right:
 - a blank Swedish or English text (error), or an English text that is the Swedish one
   copied (warning);
 - a site that starts or ends outside the program's validity;
-- an example whose case cannot be planned, or whose expectation does not hold.
+- an example whose case cannot be planned, or whose expectation does not hold;
+- a schema file named by the editor lines that is not the installed program schema or its
+  self-contained copy (warning, with the command that refreshes the copy).
 
 Conditions are checked wherever the program schema allows one (`condition_roots`), not
 only under `eligibility`.
@@ -34,6 +36,7 @@ from dataclasses import astuple, replace
 from functools import cache
 from typing import Any
 
+from hembesok.authoring.schema_copy import schema_reference_problems
 from hembesok.engine.evaluator import DERIVED_FACTS_ATTRIBUTE
 from hembesok.io import schemas
 from hembesok.io.documents import Document, JsonPath
@@ -84,6 +87,7 @@ def lint_program(
     out += _text_problems(doc)
     out += _site_problems(doc)
     out += _example_problems(doc, already, loaded)
+    out += schema_reference_problems(doc)
     return out
 
 

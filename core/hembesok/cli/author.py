@@ -47,7 +47,8 @@ EXIT_FAILED = 1
 )
 @click.option(
     "--schema-ref",
-    help="Path or URL of the program schema for the editor line; default: the installed schema.",
+    help="Path or URL of the program schema for the editor lines; default: a copy of the "
+    "program schema written beside program.yaml.",
 )
 def new_plugin(
     name: str, directory: str, municipalities: tuple[str, ...], schema_ref: str | None

@@ -164,8 +164,18 @@ def programs(as_json: bool, lang: str) -> None:
 
 @click.command()
 @click.argument("name", type=click.Choice(list(schemas.NAMES)))
-def schema(name: str) -> None:
-    """Print a JSON Schema: program, case or plan."""
-    from hembesok.io import schemas
+@click.option(
+    "--self-contained",
+    is_flag=True,
+    help="With the schemas it refers to embedded, every reference inside the one file: "
+    "for an editor's copy beside a program file (hembesok new-plugin writes one).",
+)
+def schema(name: str, self_contained: bool) -> None:
+    """Print a JSON Schema: program, case, plan, compact-plan, instrument, response or
+    screening."""
+    if self_contained:
+        from hembesok.authoring.schema_copy import self_contained_text
 
+        click.echo(self_contained_text(name), nl=False)
+        return
     click.echo(schemas.schema_text(name), nl=False)
