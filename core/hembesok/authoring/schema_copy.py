@@ -93,6 +93,7 @@ def _nodes(node: Any) -> Iterator[dict[str, Any]]:
 
 
 def _refs(node: Any) -> list[str]:
+    """Every `$ref` of a schema, to find the schemas it needs embedded."""
     return [n["$ref"] for n in _nodes(node) if isinstance(n.get("$ref"), str)]
 
 
@@ -181,6 +182,7 @@ def _shown(doc: Document, file: Path) -> str:
 
 
 def _base(doc: Document) -> Path:
+    """The program file's folder: where its editor lines' relative names start."""
     return Path(doc.path).resolve().parent
 
 

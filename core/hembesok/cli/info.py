@@ -64,6 +64,7 @@ def registered_by(engine: Engine, distribution: str) -> list[Registered]:
 
 
 def _plugin_json(engine: Engine, info: PluginInfo) -> dict[str, Any]:
+    """A plugin for machines: each version under a name that says whose it is."""
     items = registered_by(engine, info.distribution)
     return {
         "name": info.name,
@@ -86,6 +87,7 @@ def _plugin_json(engine: Engine, info: PluginInfo) -> dict[str, Any]:
 
 
 def _plugin_line(engine: Engine, info: PluginInfo) -> str:
+    """A plugin in one line: its name, what it registers with their versions, its hooks."""
     if info.builtin:
         shown = f"package {info.distribution} {info.version} (built in)"
     else:

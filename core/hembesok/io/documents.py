@@ -382,6 +382,7 @@ class _Lines:
         return next((j for j in range(i + 1, len(self.lines)) if self.is_content(j)), None)
 
     def is_item(self, i: int) -> bool:
+        """A list item: `-` and a space (or the line's end) where the line starts."""
         return _ITEM.match(self.text(i), self.indent(i)) is not None
 
     def key_column(self, i: int) -> int:
@@ -392,6 +393,7 @@ class _Lines:
         return at
 
     def key(self, i: int) -> re.Match[str] | None:
+        """The key of a line and its colon, after any list dashes; None for a line of text."""
         return _KEY.match(self.text(i), self.key_column(i))
 
     def nearest_item(self, items: Sequence[int], indent: int) -> int:
