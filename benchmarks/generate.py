@@ -115,7 +115,7 @@ def _family(
             "value": f"R{rnd.randrange(10**9):09d}",
         }
     if rnd.random() < 0.1:
-        case["child"]["gestational_age_weeks"] = rnd.randint(28, 36)
+        case["child"]["gestational_age"] = {"weeks": rnd.randint(28, 36), "days": rnd.randint(0, 6)}
     if rnd.random() < 0.97:
         case["municipality"] = municipality
     if bvc and rnd.random() < 0.95:

@@ -15,7 +15,7 @@ from hembesok.authoring.examples import (
 )
 from hembesok.authoring.testing import engine_with
 from hembesok.engine.engine import Engine
-from hembesok.io.loading import read_document
+from hembesok.io.loading import load_program, read_document
 from hembesok.language.program import Program
 
 VAGGERYD = Path(hembesok_vaggeryd.__file__).parent / "program.yaml"
@@ -88,3 +88,34 @@ def test_compare_is_silent_when_the_plan_matches(engine):
     check = check_example(engine, engine.programs["vaggeryd"], 0)
     expect = engine.programs["vaggeryd"].definition["examples"][0]["expect"]
     assert compare(expect, check.plan) == ()
+
+
+def test_an_example_may_expect_the_age_basis_of_visits_and_the_status_of_doses():
+    program = load_program(Path(__file__).parents[1] / "data" / "preterm-program.yaml")
+    engine = Engine.from_modules([])
+    engine.add(program)
+    definition = copy.deepcopy(dict(program.definition))
+    definition["examples"] = [
+        {
+            "name": "born at 30 weeks",
+            "as_of": "2026-09-01",
+            "case": {"child": {"birth_date": "2025-01-01", "gestational_age": {"weeks": 30}}},
+            "expect": {
+                "decision": "eligible",
+                "age_basis": {"bvc_6_months": "corrected", "home_newborn": "corrected"},
+                "vaccinations": {"mpr_1": "missed", "rota_1": "missed"},
+            },
+        }
+    ]
+    with_example = Program.compile(definition)
+    engine.programs[with_example.id] = with_example  # in place of the one without examples
+    (check,) = check_examples(engine, with_example)
+    assert [(d.field, d.path, d.expected, d.got) for d in check.diffs] == [
+        (
+            "age basis of home_newborn",
+            ("expect", "age_basis", "home_newborn"),
+            "corrected",
+            "chronological",
+        ),
+        ("dose mpr_1", ("expect", "vaccinations", "mpr_1"), "missed", "due"),
+    ]

@@ -435,3 +435,22 @@ def test_an_example_with_a_questionnaire_response_is_scored_with_the_installed_i
     example["expect"]["visits"]["ten_months"] = "missed"
     (problem,) = lint(data, plugins)
     assert problem.message.endswith("visit ten_months: expected missed, got due")
+
+
+def test_site_facts_are_known_with_their_declared_types():
+    sites = {
+        "match": "municipality",
+        "attributes": {"cni": {"title": {"sv": "CNI", "en": "CNI"}, "type": "number"}},
+        "list": [{"id": "vaggeryd", "name": "Vaggeryd", "attributes": {"cni": 1.4}}],
+    }
+    ok = with_(sites=sites, eligibility={"fact": "site.cni", "greater_than": 1.3})
+    assert lint(ok) == []
+    unknown = with_(sites=sites, eligibility={"fact": "site.cnj", "greater_than": 1.3})
+    ((path, severity, message),) = messages(lint(unknown))
+    assert (path, severity) == ("$.eligibility.fact", "error")
+    assert message.startswith("unknown fact 'site.cnj'") and "did you mean 'site.cni'?" in message
+    wrong = with_(sites=sites, eligibility={"fact": "site.cni", "equals": "high"})
+    ((path, _, message),) = messages(lint(wrong))
+    assert path == "$.eligibility.equals" and "'site.cni' is a number" in message
+    without_sites = with_(eligibility={"fact": "site.id", "exists": True})
+    assert messages(lint(without_sites))[0][2].startswith("unknown fact 'site.id'")

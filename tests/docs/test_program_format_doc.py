@@ -19,7 +19,8 @@ TYPES = ("text", "duration", "date", "identifier", "fact_name", "scalar")
 
 
 def schema_paths(schema):
-    """Every property path: `schedule[].window.before`, recursion cut at a repeated $def."""
+    """Every property path: `schedule[].window.before`, a map's values as `vaccines.*.title`,
+    recursion cut at a repeated $def."""
     defs = schema["$defs"]
     out = []
 
@@ -42,6 +43,9 @@ def schema_paths(schema):
             path = f"{prefix}.{key}" if prefix else key
             out.append(path)
             walk(sub, path, seen)
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict) and prefix:  # a map: its values' fields as `map.*.field`
+            walk(extra, prefix + ".*", seen)
 
     walk(schema, "", frozenset())
     out += [f"{t}.{key}" for t in TYPES for key in defs.get(t, {}).get("properties", {})]

@@ -776,7 +776,10 @@ def cases(draw: Any) -> tuple[dict[str, Any], D]:
     if draw(st.booleans()):
         case["case_ref"] = draw(st.text(max_size=10))
     if draw(st.integers(0, 9)) == 9:  # now and then (shrinks to absent)
-        case["child"]["gestational_age_weeks"] = draw(st.integers(20, 45))
+        case["child"]["gestational_age"] = {
+            "weeks": draw(st.integers(22, 44)),
+            "days": draw(st.integers(0, 6)),
+        }
     # Where the family lives: mostly a site of some program (so each can be offered),
     # each fact then kept, spelt as another site, another place, or left out.
     place = {}

@@ -12,7 +12,7 @@ HEADER = [
     "municipality",
     "first_child.either_parent",
     "needs_support",
-    "child.gestational_age_weeks",
+    "child.gestational_age.weeks",
     "declined",
     "visits_done",
     "facts.siblings:number",
@@ -44,7 +44,7 @@ def test_a_full_row_becomes_the_case_it_describes(layout):
     assert found == []
     assert case == {
         "case_ref": "r1",
-        "child": {"birth_date": "2026-03-10", "gestational_age_weeks": 38},
+        "child": {"birth_date": "2026-03-10", "gestational_age": {"weeks": 38}},
         "municipality": "Vaggeryd",
         "first_child": {"either_parent": True},
         "needs_support": False,
@@ -76,7 +76,7 @@ def test_cell_problems_name_line_column_and_field_but_not_the_value(layout):
             "first_child.either_parent",
             "must be true or false (also accepted: yes/no, ja/nej, 1/0)",
         ),
-        (7, 6, "child.gestational_age_weeks", "must be a whole number"),
+        (7, 6, "child.gestational_age.weeks", "must be a whole number"),
         (7, 8, "visits_done", "must list visits as program:visit:YYYY-MM-DD, separated by ';'"),
         (7, 9, "facts.siblings:number", "must be a number"),
     ]
@@ -105,7 +105,7 @@ def test_schema_problems_point_at_the_cell_of_their_column(layout):
     located = sorted((p.column, layout.field_of(p), p.path) for p in problems)
     assert located == [
         (2, "child.birth_date", "$.child.birth_date"),
-        (6, "child.gestational_age_weeks", "$.child.gestational_age_weeks"),
+        (6, "child.gestational_age.weeks", "$.child.gestational_age.weeks"),
         (8, "visits_done", "$.visits_done[0].date"),
     ]
     assert all(p.line == 5 for p in problems)

@@ -105,3 +105,46 @@ def test_windows_contain_their_target(birth, m, before, after):
     window = ages.window_around(target, Duration(days=before), Duration(days=after))
     assert window.start <= target <= window.end
     assert window.contains(target)
+
+
+# --- corrected age (docs/dates.md#corrected-age) -------------------------------------------
+
+# (birth date, weeks, days, visit age, corrected target): the vectors of docs/dates.md
+CORRECTED_VECTORS = [
+    (D(2026, 1, 1), 30, 0, Duration(months=6), D(2026, 9, 12)),
+    (D(2026, 1, 31), 33, 3, Duration(months=1), D(2026, 4, 18)),
+    (D(2026, 3, 10), 36, 6, Duration(months=4), D(2026, 8, 1)),
+    (D(2026, 3, 10), 24, 0, Duration(weeks=6), D(2026, 8, 11)),
+    (D(2025, 1, 1), 30, 0, Duration(months=18), D(2026, 9, 12)),
+]
+
+
+@pytest.mark.parametrize(("birth", "weeks", "days", "age", "expected"), CORRECTED_VECTORS)
+def test_corrected_vectors(birth, weeks, days, age, expected):
+    assert ages.corrected_add(birth, ages.days_early(weeks, days), age) == expected
+
+
+def test_days_early_counts_from_40_weeks_and_never_runs_ahead():
+    assert ages.days_early(30, 0) == 70
+    assert ages.days_early(33, 3) == 46
+    assert ages.days_early(40, 0) == 0
+    assert ages.days_early(41, 2) == 0  # born after term: no corrected age ahead of the birth
+
+
+pregnancies = st.tuples(st.integers(22, 44), st.integers(0, 6))
+visit_ages = st.builds(
+    Duration, months=st.integers(0, 36), weeks=st.integers(0, 12), days=st.integers(0, 13)
+)
+
+
+@given(births, pregnancies, visit_ages)
+def test_a_corrected_target_is_never_before_the_chronological_one(birth, born_at, age):
+    early = ages.days_early(*born_at)
+    assert ages.corrected_add(birth, early, age) >= ages.add(birth, age)
+
+
+@given(births, st.tuples(st.integers(40, 44), st.integers(0, 6)), visit_ages)
+def test_corrected_and_chronological_targets_are_the_same_at_term_and_after(birth, born_at, age):
+    early = ages.days_early(*born_at)
+    assert early == 0
+    assert ages.corrected_add(birth, early, age) == ages.add(birth, age)

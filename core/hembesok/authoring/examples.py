@@ -26,7 +26,7 @@ from hembesok.model.plan import ProgramPlan
 class FieldDiff:
     """One expected field of an example that the plan does not match."""
 
-    field: str  # decision | missing_facts | visit ID
+    field: str  # decision | missing_facts | visit ID | age basis of ID | dose ID
     path: tuple[str | int, ...]  # where the expectation stands, relative to the example
     expected: Any
     got: Any
@@ -110,6 +110,18 @@ def compare(expect: Mapping[str, Any], got: ProgramPlan) -> tuple[FieldDiff, ...
             diffs.append(
                 FieldDiff(f"visit {visit_id}", ("expect", "visits", visit_id), status, actual)
             )
+    bases = {v.visit.id: v.basis for v in got.visits}
+    for visit_id, basis in expect.get("age_basis", {}).items():
+        actual = bases.get(visit_id, NOT_PLANNED)
+        if actual != basis:
+            where = ("expect", "age_basis", visit_id)
+            diffs.append(FieldDiff(f"age basis of {visit_id}", where, basis, actual))
+    doses = {d.dose.id: d.status for d in got.vaccinations}
+    for dose_id, status in expect.get("vaccinations", {}).items():
+        actual = doses.get(dose_id, NOT_PLANNED)
+        if actual != status:
+            where = ("expect", "vaccinations", dose_id)
+            diffs.append(FieldDiff(f"dose {dose_id}", where, status, actual))
     return tuple(diffs)
 
 

@@ -43,6 +43,7 @@ from hembesok.io.documents import Document, JsonPath
 from hembesok.io.loading import load_instrument
 from hembesok.io.problems import Problem, json_path, problem_at
 from hembesok.language.program import Program
+from hembesok.language.sites import BUILT_IN_SITE_FACTS
 from hembesok.model import ages
 from hembesok.model.case import PRIVATE_KEYS, Case
 from hembesok.model.instrument import Instrument
@@ -53,7 +54,9 @@ from hembesok.plugins.manager import LoadedPlugins, make_plugin_manager
 CORE_DERIVED_FACTS = frozenset({"child.age_days", "child.age_months"})
 
 
-_CASE_KEYS_NOT_FACTS = frozenset({"visits_done", "declined", "responses", "facts"})
+_CASE_KEYS_NOT_FACTS = frozenset(
+    {"visits_done", "declined", "responses", "facts", "vaccinations_done", "vaccinations_declined"}
+)
 _FREE_FACT = re.compile(r"^facts\.[a-z][a-z0-9_]*$")
 
 
@@ -216,8 +219,21 @@ _OPERATOR_KINDS = {
 }
 
 
+def site_facts(program: Mapping[str, Any]) -> dict[str, str]:
+    """The site.* facts a program's sites give, with their kinds (none without sites)."""
+    sites = program.get("sites")
+    if not isinstance(sites, Mapping):
+        return {}
+    found = {name: "string" for name in BUILT_IN_SITE_FACTS}
+    declared = sites.get("attributes")
+    for name, spec in declared.items() if isinstance(declared, Mapping) else ():
+        kind = spec.get("type") if isinstance(spec, Mapping) else None
+        found[f"site.{name}"] = {"text": "string", "boolean": "boolean"}.get(str(kind), "number")
+    return found
+
+
 def _fact_problems(doc: Document, derived: frozenset[str]) -> list[Problem]:
-    known = case_facts()
+    known = {**case_facts(), **site_facts(doc.data)}
     everything = sorted(set(known) | derived)
     out: list[Problem] = []
     for node, path in all_conditions(doc):

@@ -85,4 +85,5 @@ def explain(case_file: str, program_id: str, as_of: dt.date | None, lang: str) -
     case = _case(pipeline, case_file, as_of)
     result = pipeline.plan(case, as_of, chosen)
     langs = ("sv", "en") if lang == "both" else (lang,)
-    click.echo(explain_text(result.programs[0], langs), nl=False)
+    gestational = case.data["child"].get("gestational_age")
+    click.echo(explain_text(result.programs[0], langs, gestational), nl=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 
 import click
 
@@ -107,6 +108,9 @@ def serve(
         )
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"hembesok: serving on http://{shown}:{bound} (Ctrl-C stops)", err=True)
-    with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops, then passes the Ctrl-C on
+    # Ctrl-C is the way to stop the service, not an interruption: uvicorn stops, then
+    # passes the signal on to the handler it found, here Python's own.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with contextlib.suppress(KeyboardInterrupt):
         run_server(app, sock, header_timeout=header_timeout, access_log=access_log)
     click.echo("hembesok: stopped", err=True)

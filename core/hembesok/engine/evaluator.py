@@ -31,7 +31,7 @@ from hembesok.language.scoring import Scorer
 from hembesok.model import ages
 from hembesok.model.case import Case
 from hembesok.model.instrument import Instrument
-from hembesok.model.plan import NOT_ELIGIBLE, Decision, Plan, PlannedVisit, ProgramPlan
+from hembesok.model.plan import NOT_ELIGIBLE, Decision, Plan, PlannedDose, PlannedVisit, ProgramPlan
 from hembesok.model.screening import Response, ScreeningResult
 from hembesok.plugins.manager import BUILTIN_NAME, LoadedPlugins
 from hembesok.version import __version__
@@ -117,6 +117,8 @@ class Evaluator:
         facts = CaseFacts(case, derived, as_of)
         score = self.screen
         by_hooks = d.eligibility or d.schedule
+        gestational = data["child"].get("gestational_age")
+        given: dict[tuple[str, int], dt.date] | None = None
         plans = []
         for program in chosen:
             pid = program.id
@@ -149,7 +151,13 @@ class Evaluator:
                     visits = ()
                 else:
                     visits = evaluator.visits(
-                        birth, as_of, done, decision.enrolment_date or birth, decision.declined
+                        birth,
+                        as_of,
+                        done,
+                        decision.enrolment_date or birth,
+                        decision.declined,
+                        evaluator.early(gestational) if evaluator.corrects else 0,
+                        decision.site,
                     )
             except HookFailure as failure:
                 plans.append(ProgramPlan(program, failure.decision(), (), (), failure.error()))
@@ -159,7 +167,18 @@ class Evaluator:
                 if program.screening and visits
                 else ()
             )
-            plans.append(ProgramPlan(program, decision, visits, occasions))
+            doses: tuple[PlannedDose, ...] = ()
+            if program.vaccinations and decision.status != NOT_ELIGIBLE:
+                if given is None:
+                    given = given_doses(data, self._days)
+                doses = evaluator.doses(
+                    birth,
+                    as_of,
+                    given,
+                    data.get("vaccinations_declined") or (),
+                    decision.declined,
+                )
+            plans.append(ProgramPlan(program, decision, visits, occasions, None, doses))
         merged = apply_replacements(plans) if d.replacing else tuple(plans)
         return Plan(as_of, merged, __version__, case.case_ref, lambda: merge(merged))
 
@@ -361,6 +380,27 @@ def done_visits(
                 days.clear()
             day = days[text] = dt.date.fromisoformat(text)
         out[(v["program"], v["visit"])] = day
+    return out
+
+
+def given_doses(
+    data: Mapping[str, Any], days: dict[str, dt.date] | None = None
+) -> dict[tuple[str, int], dt.date]:
+    """The case's vaccine doses given, by (vaccine, dose number); a later record of one wins."""
+    given = data.get("vaccinations_done")
+    if not given:
+        return {}
+    out = {}
+    for v in given:
+        text = v["date"]
+        day = days.get(text) if days is not None else None
+        if day is None:
+            day = dt.date.fromisoformat(text)
+            if days is not None:
+                if len(days) >= DAYS_REMEMBERED:
+                    days.clear()
+                days[text] = day
+        out[(v["vaccine"], v["dose"])] = day
     return out
 
 

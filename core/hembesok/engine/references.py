@@ -49,9 +49,74 @@ def reference_problems(
     for i, program_id in enumerate(data.get("declined") or ()):
         if program_id not in programs:
             out.append(_unknown_program(doc, (*base, "declined", i), programs))
+    if data.get("vaccinations_done") or data.get("vaccinations_declined"):
+        out += _vaccination_problems(doc, data, base, as_of, programs)
     responses = data.get("responses") or ()
     if responses:
         out += _response_problems(doc, data, base, as_of, responses, programs, instruments)
+    return out
+
+
+def _vaccination_problems(
+    doc: Document,
+    data: Mapping[str, Any],
+    base: Path,
+    as_of: dt.date | None,
+    programs: Mapping[str, Program],
+) -> list[P.Problem]:
+    """Doses given must be doses some installed program schedules, given after the birth
+    and not after the as-of date; declined vaccines must be scheduled vaccines."""
+    doses: dict[str, set[int]] = {}
+    for program in programs.values():
+        for dose in program.vaccinations:
+            doses.setdefault(dose.vaccine, set()).add(dose.number)
+    known = ", ".join(sorted(doses)) or "none"
+    out: list[P.Problem] = []
+    birth = parse_date(data["child"]["birth_date"])
+    for i, entry in enumerate(data.get("vaccinations_done") or ()):
+        where: Path = (*base, "vaccinations_done", i)
+        numbers = doses.get(entry["vaccine"])
+        if numbers is None:
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*where, "vaccine"),
+                    f"names no vaccine of an installed program; scheduled vaccines: {known}",
+                )
+            )
+        elif entry["dose"] not in numbers:
+            listed = ", ".join(str(n) for n in sorted(numbers))
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*where, "dose"),
+                    f"vaccine '{entry['vaccine']}' has no such dose in the installed programs; "
+                    f"its doses are: {listed}",
+                )
+            )
+        try:
+            day = parse_date(entry["date"])
+        except InvalidDate:  # the schema has said so
+            continue
+        if day < birth:
+            out.append(P.problem_at(doc, (*where, "date"), "is before the child's birth date"))
+        elif as_of is not None and day > as_of:
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*where, "date"),
+                    "is after the as-of date: a dose cannot be given in the future",
+                )
+            )
+    for i, vaccine in enumerate(data.get("vaccinations_declined") or ()):
+        if vaccine not in doses:
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*base, "vaccinations_declined", i),
+                    f"names no vaccine of an installed program; scheduled vaccines: {known}",
+                )
+            )
     return out
 
 

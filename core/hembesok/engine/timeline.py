@@ -54,8 +54,10 @@ def replacement_map(plans: Sequence[ProgramPlan]) -> dict[VisitRef, VisitRef]:
     for plan in plans:
         if not plan.program.replaces or plan.decision.status != ELIGIBLE or plan.decision.declined:
             continue
+        present = {v.visit.id for v in plan.visits}
         for rep in plan.program.replaces:
-            out[(rep.program, rep.visit)] = (plan.program.id, rep.by)
+            if rep.by in present:  # a site may not offer the visit that would replace
+                out[(rep.program, rep.visit)] = (plan.program.id, rep.by)
     return out
 
 

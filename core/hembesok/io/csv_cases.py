@@ -19,20 +19,22 @@ from typing import Any
 from hembesok.io.documents import Document, JsonPath, Position
 from hembesok.io.problems import InvalidDocument, Problem, json_path
 
-TEXT, INTEGER, NUMBER, BOOLEAN, LIST, VISITS = (
+TEXT, INTEGER, NUMBER, BOOLEAN, LIST, VISITS, DOSES = (
     "text",
     "integer",
     "number",
     "boolean",
     "list",
     "visits",
+    "doses",
 )
 
 #: Every column a header may name besides `facts.NAME`, with the kind of its cells.
 COLUMNS: dict[str, str] = {
     "case_ref": TEXT,
     "child.birth_date": TEXT,
-    "child.gestational_age_weeks": INTEGER,
+    "child.gestational_age.weeks": INTEGER,
+    "child.gestational_age.days": INTEGER,
     "child.identifier.system": TEXT,
     "child.identifier.value": TEXT,
     "listed_bvc": TEXT,
@@ -47,6 +49,8 @@ COLUMNS: dict[str, str] = {
     "needs_support": BOOLEAN,
     "declined": LIST,
     "visits_done": VISITS,
+    "vaccinations_done": DOSES,
+    "vaccinations_declined": LIST,
 }
 REQUIRED = "child.birth_date"
 _FACT = re.compile(r"^facts\.([a-z][a-z0-9_]*)(?::(text|number|boolean))?$")
@@ -63,6 +67,7 @@ _MESSAGES = {
     INTEGER: "must be a whole number",
     NUMBER: "must be a number",
     VISITS: "must list visits as program:visit:YYYY-MM-DD, separated by ';'",
+    DOSES: "must list doses as vaccine:dose:YYYY-MM-DD (dose a whole number), separated by ';'",
 }
 
 
@@ -235,15 +240,20 @@ def _convert(cell: str, kind: str) -> Any:
         return float(cell) if _NUMBER.match(cell) else None
     if kind == LIST:
         return [part.strip() for part in cell.split(";") if part.strip()]
-    visits = []
+    items: list[dict[str, Any]] = []
     for part in (p.strip() for p in cell.split(";")):
         if not part:
             continue
         pieces = [p.strip() for p in part.split(":")]
         if len(pieces) != 3:
             return None
-        visits.append({"program": pieces[0], "visit": pieces[1], "date": pieces[2]})
-    return visits
+        if kind == VISITS:
+            items.append({"program": pieces[0], "visit": pieces[1], "date": pieces[2]})
+        elif _INTEGER.match(pieces[1]) and len(pieces[1]) < 4:
+            items.append({"vaccine": pieces[0], "dose": int(pieces[1]), "date": pieces[2]})
+        else:
+            return None
+    return items
 
 
 def _put(case: dict[str, Any], path: JsonPath, value: Any) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from hembesok.io import problems as P
-from hembesok.io.documents import Document, DocumentError, Position, load_file, load_text
+from hembesok.io.documents import Document, DocumentError, JsonPath, Position, load_file, load_text
 from hembesok.io.schemas import surely_valid
 from hembesok.language.program import Program
 from hembesok.model.instrument import Instrument
@@ -102,18 +103,152 @@ def _program_semantics(doc: Document) -> list[P.Problem]:
                     f"names no visit of this program; visits are: {', '.join(ids)}",
                 )
             )
+    doses = _dose_ids(doc, ids, out)
+    out += _site_data_problems(doc, ids)
     for i, example in enumerate(data.get("examples", ())):
-        for visit_id in example["expect"].get("visits", {}):
-            if visit_id not in ids:
+        expect = example["expect"]
+        for key, known, what in (
+            ("visits", ids, "visit"),
+            ("age_basis", ids, "visit"),
+            ("vaccinations", doses, "vaccine dose"),
+        ):
+            for name in expect.get(key, {}):
+                if name not in known:
+                    out.append(
+                        P.problem_at(
+                            doc,
+                            ("examples", i, "expect", key, name),
+                            f"names no {what} of this program; they are: "
+                            f"{', '.join(known) or 'none'}",
+                            key=True,
+                        )
+                    )
+    return out
+
+
+def _dose_ids(doc: Document, visits: Mapping[str, int], out: list[P.Problem]) -> dict[str, int]:
+    """The program's dose ids, with a problem for each dose that names what is not there."""
+    data = doc.data
+    vaccines = data.get("vaccines", {})
+    ids: dict[str, int] = {}
+    numbers: dict[tuple[str, int], int] = {}
+    for i, dose in enumerate(data.get("vaccinations", ())):
+        where = ("vaccinations", i)
+        if dose["id"] in ids or dose["id"] in visits:
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*where, "id"),
+                    f"id '{dose['id']}' is already used by a visit or dose of this program",
+                )
+            )
+        ids.setdefault(dose["id"], i)
+        if dose["vaccine"] not in vaccines:
+            known = ", ".join(vaccines) or "none: add the vaccine under `vaccines`"
+            out.append(
+                P.problem_at(
+                    doc, (*where, "vaccine"), f"names no vaccine of `vaccines`; they are: {known}"
+                )
+            )
+        key = (dose["vaccine"], dose["dose"])
+        if key in numbers:
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*where, "dose"),
+                    f"dose {key[1]} of '{key[0]}' is listed twice "
+                    f"(first at vaccinations[{numbers[key]}])",
+                )
+            )
+        numbers.setdefault(key, i)
+        if "given_at" in dose and dose["given_at"] not in visits:
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*where, "given_at"),
+                    f"names no visit of this program; visits are: {', '.join(visits)}",
+                )
+            )
+    return ids
+
+
+_ATTRIBUTE_TYPES: dict[str, tuple[type, ...]] = {
+    "number": (int, float),
+    "boolean": (bool,),
+    "text": (str,),
+}
+
+
+def _site_data_problems(doc: Document, visits: Mapping[str, int]) -> list[P.Problem]:
+    """Site attributes must be declared, of their declared type, with periods that do not
+    overlap; the visits a site offers must be the program's."""
+    sites = doc.data.get("sites")
+    if not sites:
+        return []
+    declared = sites.get("attributes", {})
+    out: list[P.Problem] = []
+    for i, site in enumerate(sites["list"]):
+        for k, visit_id in enumerate(site.get("visits", ())):
+            if visit_id not in visits:
                 out.append(
                     P.problem_at(
                         doc,
-                        ("examples", i, "expect", "visits", visit_id),
-                        f"names no visit of this program; visits are: {', '.join(ids)}",
+                        ("sites", "list", i, "visits", k),
+                        f"names no visit of this program; visits are: {', '.join(visits)}",
+                    )
+                )
+        for name, value in site.get("attributes", {}).items():
+            where: JsonPath = ("sites", "list", i, "attributes", name)
+            spec = declared.get(name)
+            if spec is None:
+                known = ", ".join(declared) or "none: declare it under sites.attributes"
+                out.append(
+                    P.problem_at(
+                        doc,
+                        where,
+                        f"attribute '{name}' is not declared; declared: {known}",
                         key=True,
                     )
                 )
+                continue
+            out += _attribute_value_problems(doc, where, name, spec["type"], value)
     return out
+
+
+def _attribute_value_problems(
+    doc: Document, where: JsonPath, name: str, kind: str, value: Any
+) -> list[P.Problem]:
+    periods = value if isinstance(value, list) else [{"value": value}]
+    paths = (
+        [(*where, j, "value") for j in range(len(periods))] if isinstance(value, list) else [where]
+    )
+    wanted = _ATTRIBUTE_TYPES[kind]
+    out: list[P.Problem] = []
+    spans: list[tuple[str, str, int]] = []
+    for j, (period, path) in enumerate(zip(periods, paths, strict=True)):
+        v = period["value"]
+        if not isinstance(v, wanted) or (kind == "number" and isinstance(v, bool)):
+            out.append(
+                P.problem_at(doc, path, f"'{name}' is declared as {kind}: write {_AN[kind]}")
+            )
+        start, end = period.get("from", "0000-00-00"), period.get("to", "9999-99-99")
+        if end < start:
+            out.append(P.problem_at(doc, (*where, j), "its `to` must not be before its `from`"))
+        spans.append((start, end, j))
+    spans.sort()
+    for (_, end, j), (start, _, k) in itertools.pairwise(spans):
+        if start <= end:
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*where, k),
+                    f"the periods {name}[{j}] and {name}[{k}] overlap: each date must have one value",
+                )
+            )
+    return out
+
+
+_AN = {"number": "a number", "boolean": "true or false", "text": "text"}
 
 
 def load_program(source: str | Path | Traversable, distribution: str = "") -> Program:

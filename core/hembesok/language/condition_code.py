@@ -29,7 +29,16 @@ from hembesok.model.truth import Truth
 
 #: Case keys that never become facts (hembesok.model.case), at whatever depth they stand.
 HIDDEN_KEYS = frozenset(
-    {"identifier", "case_ref", "$schema", "visits_done", "declined", "responses"}
+    {
+        "identifier",
+        "case_ref",
+        "$schema",
+        "visits_done",
+        "declined",
+        "responses",
+        "vaccinations_done",
+        "vaccinations_declined",
+    }
 )
 #: Facts the case holds as dates.
 DATE_FACTS = frozenset({"moved_in_on"})

@@ -1,7 +1,8 @@
 """A program's whole decision compiled into one generated Python function.
 
 `compile_decision` writes, for one program, the function a person would write by hand
-for it: read the site fact and look the site up in a table normalised once; compare the
+for it: read the site facts and ask the program's site table (hembesok.language.sites)
+whether the site takes part and what it gives as `site.*` facts; compare the
 birth date with the program's validity; test each part of the eligibility rule (the code
 of hembesok.language.condition_code); pick the prepared reason of each outcome; and
 return the `Decision` tuple. Nothing is dispatched, interpreted or formatted per case.
@@ -21,7 +22,7 @@ from typing import Any
 from hembesok.language.codegen import Namespace, define
 from hembesok.language.condition_code import _Generator, compile_parts, split_parts
 from hembesok.language.conditions import Condition
-from hembesok.language.reasons import SiteTable
+from hembesok.language.sites import SiteTable
 from hembesok.model.plan import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, Decision, Reason
 from hembesok.model.truth import Truth
 
@@ -51,73 +52,55 @@ def compile_decision(
         STATUS={T: ELIGIBLE, F: NOT_ELIGIBLE, U: UNDETERMINED},
     )
     missing = compile_parts(eligibility, label).missing
-    site_fact = sites.fact if sites is not None else None
 
     def all_missing(
         data: Mapping[str, Any],
         birth: dt.date,
         as_of: dt.date,
         derived: Mapping[str, Any],
-        site_unknown: bool,
+        site_missing: tuple[str, ...],
         rule_unknown: bool,
     ) -> tuple[str, ...]:
-        found = [site_fact] if site_unknown and site_fact is not None else []
+        found = list(site_missing)
         if rule_unknown:
             for name in missing(data, birth, as_of, derived):
-                if name not in found:
+                # site.* facts come from the program's own site list, never from a case
+                if name not in found and not name.startswith("site."):
                     found.append(name)
         return tuple(found)
 
     out = ["def decide(data, birth, as_of, derived, moved, declined, explain):"]
     pad = "    "
     if sites is not None:
-        key = ns.bind(sites.fact)
-        day = "as_of" if sites.by_visit else "birth"
-        out += [
-            f"{pad}v = data.get({key})",
-            f"{pad}if v is None:",
-            f"{pad}    v = derived.get({key})",
-            f"{pad}if v is None:",
-            f"{pad}    st = U",
-            f"{pad}    sr = {ns.bind(sites.missing)}",
-            f"{pad}    ss = None",
-        ]
-        if sites.municipalities is not None:
-            town = ns.bind("municipality")
+        names = []
+        for index, fact in enumerate(sites.facts):
+            key = ns.bind(fact)
+            name = f"s{index}"
+            names.append(name)
             out += [
-                f"{pad}    m = data.get({town})",
-                f"{pad}    if m is None:",
-                f"{pad}        m = derived.get({town})",
-                f"{pad}    if m is not None:",
-                f"{pad}        away = {ns.bind(sites.elsewhere)}(m)",
-                f"{pad}        if away is not None:",
-                f"{pad}            st = F",
-                f"{pad}            sr = away",
+                f"{pad}{name} = data.get({key})",
+                f"{pad}if {name} is None:",
+                f"{pad}    {name} = derived.get({key})",
             ]
-        out += [
-            f"{pad}else:",
-            f"{pad}    e = {ns.bind(sites.seen)}.get(v) if v.__class__ is str else None",
-            f"{pad}    if e is None:",
-            f"{pad}        e = {ns.bind(sites.entry)}(v)",
-            f"{pad}    if e[0] is None:",
-            f"{pad}        st = F",
-            f"{pad}        sr = e[1]",
-            f"{pad}        ss = None",
-            f"{pad}    else:",
-            f"{pad}        ss = e[3]" if sites.by_visit else f"{pad}        ss = None",
-            f"{pad}        if e[2]:",
-            f"{pad}            st = F",
-            f"{pad}            sr = e[5]",
-            f"{pad}        elif e[3] is not None and {day} < e[3]:",
-            f"{pad}            st = F",
-            f"{pad}            sr = e[6]",
-            f"{pad}        elif e[4] is not None and {day} > e[4]:",
-            f"{pad}            st = F",
-            f"{pad}            sr = e[7]",
-            f"{pad}        else:",
-            f"{pad}            st = T",
-            f"{pad}            sr = e[8]",
-        ]
+        town = "None"
+        if sites.municipalities is not None:
+            key = ns.bind("municipality")
+            town = "m"
+            out += [
+                f"{pad}m = data.get({key})",
+                f"{pad}if m is None:",
+                f"{pad}    m = derived.get({key})",
+            ]
+        day = "as_of" if sites.by_visit else "birth"
+        values = f"({', '.join(names)},)"
+        out.append(f"{pad}sv = {values}")
+        out.append(f"{pad}st, sr, ss, site, sf = {ns.bind(sites.check)}(sv, {town}, {day})")
+        if sites.reads_facts:
+            out += [
+                f"{pad}if sf:",
+                f"{pad}    derived = {{**derived, **sf}}",
+                f"{pad}    explain = (explain[0], {ns.bind(WithSiteFacts)}(explain[1], sf))",
+            ]
     validity = []
     if valid_from is not None:
         validity.append((f"birth < {ns.bind(valid_from)}", ns.bind(before)))
@@ -167,10 +150,10 @@ def compile_decision(
         ]
     else:
         out.append(f"{pad}reasons = ({', '.join([*head, *rules])},)")
-    site_unknown = "st is U" if sites is not None else "False"
+    site_missing = f"{ns.bind(sites.missing_facts)}(sv) if st is U else ()" if sites else "()"
     out += [
         f"{pad}if tr is U:",
-        f"{pad}    missing = {ns.bind(all_missing)}(data, birth, as_of, derived, {site_unknown}, rt is U)",
+        f"{pad}    missing = {ns.bind(all_missing)}(data, birth, as_of, derived, {site_missing}, rt is U)",
         f"{pad}else:",
         f"{pad}    missing = ()",
         f"{pad}enrolment = birth",
@@ -179,7 +162,21 @@ def compile_decision(
     ]
     if sites is not None and sites.by_visit:
         out += [f"{pad}if ss is not None and ss > enrolment:", f"{pad}    enrolment = ss"]
+    found = "site" if sites is not None else "None"
     out.append(
-        f"{pad}return NEW(DECISION, (STATUS[tr], reasons, missing, explain, enrolment, declined))"
+        f"{pad}return NEW(DECISION, (STATUS[tr], reasons, missing, explain, enrolment, declined, {found}))"
     )
     return define("decide", out, ns, label=label)
+
+
+class WithSiteFacts:
+    """A case's facts with its site's facts, made only if someone reads a `Decision.trace`."""
+
+    __slots__ = ("_base", "_site", "as_of")
+
+    def __init__(self, base: Any, site: Mapping[str, Any]) -> None:
+        self._base, self._site, self.as_of = base, site, base.as_of
+
+    @property
+    def facts(self) -> Mapping[str, Any]:
+        return {**self._base.facts, **self._site}

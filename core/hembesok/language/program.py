@@ -32,6 +32,48 @@ class Visit:
     setting: str
     topics: tuple[Text, ...] = ()
     same_as: tuple[str, str] | None = None  # (program, visit): one contact, recorded under either
+    corrected: bool = False  # counted from corrected age for a preterm child (age_basis)
+
+
+@dataclass(frozen=True)
+class CorrectedAge:
+    """When a visit that counts from corrected age does so: for a child born before
+    `below` weeks of pregnancy, at visits whose age is under `until`."""
+
+    below: Duration
+    until: Duration
+
+
+#: Rikshandboken's practice [M]: corrected age for children born before week 37, up to 2 years.
+DEFAULT_CORRECTED_AGE = CorrectedAge(Duration(weeks=37), Duration(years=2))
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One dose of a vaccine in a program's schedule: always by chronological age."""
+
+    id: str
+    vaccine: str
+    number: int
+    title: Text
+    age: Duration
+    before: Duration
+    after: Duration
+    given_at: str | None = None  # the program's visit it is usually given at
+
+
+#: An effective-dated value of a site attribute: (value, valid from, valid to), both inclusive.
+Dated = tuple[Any, "dt.date | None", "dt.date | None"]
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A site attribute the program declares: its name in conditions is `site.<id>`."""
+
+    id: str
+    title: Text
+    type: str  # number, boolean or text
+    default: Any = None
 
 
 @dataclass(frozen=True)
@@ -44,13 +86,24 @@ class Site:
     planned: bool
     district: str | None = None
     municipality: str | None = None
+    #: attribute id -> its values over time, in the file's order
+    attributes: Mapping[str, tuple[Dated, ...]] = field(default_factory=dict)
+    visits: frozenset[str] | None = None  # the program's visits offered here (None: all)
+
+    def value_on(self, attribute: str, day: dt.date) -> Any:
+        """The attribute's value in effect on `day`, or None."""
+        for value, start, end in self.attributes.get(attribute, ()):
+            if (start is None or start <= day) and (end is None or day <= end):
+                return value
+        return None
 
 
 @dataclass(frozen=True)
 class Sites:
-    match: str
+    match: tuple[str, ...]  # the case facts that name a site, tried in order
     sites: tuple[Site, ...]
     applies_by: str = "birth_date"  # or "visit_date": see schemas/program.schema.json
+    attributes: Mapping[str, Attribute] = field(default_factory=dict)
 
     def find(self, value: Any) -> Site | None:
         if not isinstance(value, str):
@@ -87,6 +140,8 @@ class Program:
     roles: Mapping[str, Text]
     sha256: str
     screening: tuple[ScreeningAt, ...] = ()
+    vaccinations: tuple[Dose, ...] = ()
+    corrected_age: CorrectedAge = DEFAULT_CORRECTED_AGE
     source: str = ""  # where it was loaded from, for messages
     distribution: str = ""  # the installed distribution that registered it
     evaluator: ProgramEvaluator = field(init=False, repr=False, compare=False)
@@ -102,8 +157,9 @@ class Program:
         d = definition
         sites = None
         if "sites" in d:
+            match = d["sites"]["match"]
             sites = Sites(
-                d["sites"]["match"],
+                (match,) if isinstance(match, str) else tuple(match),
                 tuple(
                     Site(
                         id=s["id"],
@@ -116,10 +172,18 @@ class Program:
                         planned=s.get("status", "active") == "planned",
                         district=s.get("district"),
                         municipality=s.get("municipality"),
+                        attributes={
+                            name: _dated(value) for name, value in s.get("attributes", {}).items()
+                        },
+                        visits=frozenset(s["visits"]) if "visits" in s else None,
                     )
                     for s in d["sites"]["list"]
                 ),
                 d["sites"].get("applies_by", "birth_date"),
+                {
+                    name: Attribute(name, a["title"], a["type"], a.get("default"))
+                    for name, a in d["sites"].get("attributes", {}).items()
+                },
             )
         schedule = tuple(
             Visit(
@@ -134,9 +198,25 @@ class Program:
                 same_as=(v["same_as"]["program"], v["same_as"]["visit"])
                 if "same_as" in v
                 else None,
+                corrected=v.get("age_basis") == "corrected",
             )
             for v in d["schedule"]
         )
+        vaccines = d.get("vaccines", {})
+        doses = tuple(
+            Dose(
+                id=v["id"],
+                vaccine=v["vaccine"],
+                number=v["dose"],
+                title=v.get("title") or _dose_title(vaccines.get(v["vaccine"]), v),
+                age=Duration.from_mapping(v["age"]),
+                before=Duration.from_mapping(v["window"]["before"]),
+                after=Duration.from_mapping(v["window"]["after"]),
+                given_at=v.get("given_at"),
+            )
+            for v in d.get("vaccinations", ())
+        )
+        corrected = d.get("corrected_age", {})
         return cls(
             id=d["id"],
             version=d["version"],
@@ -155,6 +235,15 @@ class Program:
             screening=tuple(
                 ScreeningAt(s["instrument"], tuple(s["at"])) for s in d.get("screening", ())
             ),
+            vaccinations=doses,
+            corrected_age=CorrectedAge(
+                Duration.from_mapping(corrected["below"])
+                if "below" in corrected
+                else DEFAULT_CORRECTED_AGE.below,
+                Duration.from_mapping(corrected["until"])
+                if "until" in corrected
+                else DEFAULT_CORRECTED_AGE.until,
+            ),
             source=source,
             distribution=distribution,
         )
@@ -162,3 +251,18 @@ class Program:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def _dated(value: Any) -> tuple[Dated, ...]:
+    """A site attribute as the file writes it: one value for all time, or a list of
+    `{value, from, to}` periods."""
+    if isinstance(value, list):
+        return tuple((p["value"], _date(p.get("from")), _date(p.get("to"))) for p in value)
+    return ((value, None, None),)
+
+
+def _dose_title(vaccine: Mapping[str, Any] | None, dose: Mapping[str, Any]) -> Text:
+    """ "MPR, dos 1" from the vaccine's title and the dose number."""
+    title = vaccine["title"] if vaccine else {"sv": dose["vaccine"], "en": dose["vaccine"]}
+    n = dose["dose"]
+    return {"sv": f"{title['sv']}, dos {n}", "en": f"{title['en']}, dose {n}"}

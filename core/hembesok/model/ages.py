@@ -121,3 +121,21 @@ class Window(NamedTuple):
 
 def window_around(target: dt.date, before: Duration, after: Duration) -> Window:
     return Window(subtract(target, before), add(target, after))
+
+
+#: A pregnancy at full term: 40+0 weeks, the day corrected age counts from.
+TERM_DAYS = 280
+
+
+def days_early(weeks: int, days: int = 0) -> int:
+    """How many days before full term (40+0) a child born at `weeks`+`days` came: the days
+    corrected age lags behind chronological age. Never negative: a child born after term
+    is not given a corrected age ahead of its chronological one."""
+    return max(0, TERM_DAYS - (weeks * 7 + days))
+
+
+def corrected_add(birth: dt.date, early: int, duration: Duration) -> dt.date:
+    """The date a child born `early` days before term reaches `duration` of corrected age:
+    the duration is added, by the same calendar rules, to the date the child would have
+    been born at term."""
+    return add(birth + dt.timedelta(days=early), duration)

@@ -19,7 +19,9 @@ from hembesok.model.screening import Response
 #: Case keys that never become facts: identity numbers stay out of rules and traces
 #: (questionnaire answers and visit lists are kept apart too).
 PRIVATE_KEYS = frozenset({"identifier", "case_ref", "$schema"})
-NOT_FACTS = frozenset({"visits_done", "declined", "responses"})
+NOT_FACTS = frozenset(
+    {"visits_done", "declined", "responses", "vaccinations_done", "vaccinations_declined"}
+)
 
 DATE_FACTS = frozenset({"child.birth_date", "moved_in_on"})
 

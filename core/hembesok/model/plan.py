@@ -24,10 +24,13 @@ from hembesok.model.truth import Truth
 
 if TYPE_CHECKING:
     from hembesok.language.conditions import Trace
-    from hembesok.language.program import Program, Visit
+    from hembesok.language.program import Dose, Program, Site, Visit
     from hembesok.model.screening import ScreeningResult
 
 ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED = "eligible", "not_eligible", "undetermined"
+#: How a visit's dates were counted: from the birth date, or from the date the child
+#: would have been born at term (docs/dates.md#corrected-age).
+CHRONOLOGICAL, CORRECTED = "chronological", "corrected"
 #: The `$id` of the plan schema, which every plan names (checked against the schema in tests).
 PLAN_SCHEMA_ID = "urn:hembesok:schema:plan:1"
 
@@ -75,15 +78,18 @@ class Decision(tuple[Any, ...]):
         declined: bool = False,
         *,
         explain: Explain | None = None,
+        site: Site | None = None,
     ) -> Decision:
         how = trace if trace is not None else explain
-        return _new(cls, (status, reasons, missing_facts, how, enrolment_date, declined))
+        return _new(cls, (status, reasons, missing_facts, how, enrolment_date, declined, site))
 
     status: str = property(itemgetter(0))  # type: ignore[assignment]
     reasons: tuple[Reason, ...] = property(itemgetter(1))  # type: ignore[assignment]
     missing_facts: tuple[str, ...] = property(itemgetter(2))  # type: ignore[assignment]
     enrolment_date: dt.date | None = property(itemgetter(4))  # type: ignore[assignment]
     declined: bool = property(itemgetter(5))  # type: ignore[assignment]
+    #: The listed site the decision was made at (sites.match), if one was found.
+    site: Site | None = property(itemgetter(6))  # type: ignore[assignment]
 
     @property
     def trace(self) -> Trace | None:
@@ -129,6 +135,7 @@ class PlannedVisit(NamedTuple):
     status: str
     done_on: dt.date | None = None
     replaced_by: VisitRef | None = None  # (program id, visit id) that takes its place
+    basis: str = CHRONOLOGICAL  # or CORRECTED: from which age the dates were counted
 
     def days_left(self, as_of: dt.date) -> int | None:
         """For a visit that is due: the days its window stays open after `as_of` (0: the
@@ -144,12 +151,46 @@ class PlannedVisit(NamedTuple):
             "staff": list(self.visit.staff),
             "setting": self.visit.setting,
             "status": self.status,
+            "age_basis": self.basis,
             "topics": [dict(t) for t in self.visit.topics],
         }
         if self.done_on is not None:
             out["done_on"] = self.done_on.isoformat()
         if self.replaced_by is not None:
             out["replaced_by"] = {"program": self.replaced_by[0], "visit": self.replaced_by[1]}
+        left = self.days_left(as_of) if as_of is not None else None
+        if left is not None:
+            out["days_left"] = left
+        return out
+
+
+class PlannedDose(NamedTuple):
+    """One vaccine dose of a program's schedule for one child: always by chronological age."""
+
+    dose: Dose
+    target: dt.date
+    window: Window
+    status: str  # done, declined, upcoming, due or missed (docs/dates.md#vaccinations)
+    given_on: dt.date | None = None
+
+    def days_left(self, as_of: dt.date) -> int | None:
+        return (self.window.end - as_of).days if self.status == "due" else None
+
+    def to_json(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        d = self.dose
+        out: dict[str, Any] = {
+            "id": d.id,
+            "vaccine": d.vaccine,
+            "dose": d.number,
+            "title": dict(d.title),
+            "target_date": self.target.isoformat(),
+            "window": {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()},
+            "status": self.status,
+        }
+        if d.given_at is not None:
+            out["given_at"] = d.given_at
+        if self.given_on is not None:
+            out["given_on"] = self.given_on.isoformat()
         left = self.days_left(as_of) if as_of is not None else None
         if left is not None:
             out["days_left"] = left
@@ -200,17 +241,19 @@ class ProgramPlan(tuple[Any, ...]):
         visits: tuple[PlannedVisit, ...],
         screenings: tuple[ScreeningOccasion, ...] = (),
         error: PluginError | None = None,
+        vaccinations: tuple[PlannedDose, ...] = (),
     ) -> ProgramPlan:
-        return _new(cls, (program, decision, visits, screenings, error))
+        return _new(cls, (program, decision, visits, screenings, error, vaccinations))
 
     program: Program = property(itemgetter(0))  # type: ignore[assignment]
     decision: Decision = property(itemgetter(1))  # type: ignore[assignment]
     visits: tuple[PlannedVisit, ...] = property(itemgetter(2))  # type: ignore[assignment]
     screenings: tuple[ScreeningOccasion, ...] = property(itemgetter(3))  # type: ignore[assignment]
     error: PluginError | None = property(itemgetter(4))  # type: ignore[assignment]
+    vaccinations: tuple[PlannedDose, ...] = property(itemgetter(5))  # type: ignore[assignment]
 
     def replace(self, **changes: Any) -> ProgramPlan:
-        names = ("program", "decision", "visits", "screenings", "error")
+        names = ("program", "decision", "visits", "screenings", "error", "vaccinations")
         fields = dict(zip(names, self, strict=True))
         return ProgramPlan(**{**fields, **changes})
 
@@ -230,6 +273,7 @@ class ProgramPlan(tuple[Any, ...]):
             "decision": self.decision.to_json(),
             "visits": [v.to_json(as_of) for v in self.visits],
             "screenings": [s.to_json() for s in self.screenings],
+            "vaccinations": [d.to_json(as_of) for d in self.vaccinations],
         }
         if self.error is not None:
             out["error"] = self.error.to_json()

@@ -18,10 +18,17 @@ Text = Mapping[str, str]
 
 FACTS: dict[str, Text] = {
     "child.birth_date": {"sv": "barnets födelsedatum", "en": "the child's birth date"},
-    "child.gestational_age_weeks": {
-        "sv": "graviditetslängd vid födseln",
-        "en": "gestational age at birth",
+    "child.gestational_age.weeks": {
+        "sv": "graviditetslängd vid födseln (fulla veckor)",
+        "en": "gestational age at birth (completed weeks)",
     },
+    "child.gestational_age.days": {
+        "sv": "graviditetslängd vid födseln (dagar utöver fulla veckor)",
+        "en": "gestational age at birth (days beyond completed weeks)",
+    },
+    "site.id": {"sv": "platsen", "en": "the site"},
+    "site.municipality": {"sv": "platsens kommun", "en": "the site's municipality"},
+    "site.district": {"sv": "platsens stadsdel", "en": "the site's district"},
     "listed_bvc": {"sv": "listad BVC", "en": "listed BVC"},
     "municipality": {"sv": "hemkommun", "en": "municipality of residence"},
     "area": {"sv": "bostadsområde", "en": "residential area"},
@@ -103,6 +110,18 @@ UI: dict[str, Text] = {
     "target": {"sv": "Måldatum", "en": "Target"},
     "window": {"sv": "Tidsintervall", "en": "Window"},
     "setting": {"sv": "Form", "en": "Setting"},
+    "counted_from": {"sv": "Räknat från", "en": "Counted from"},
+    "basis_corrected": {"sv": "korrigerad ålder", "en": "corrected age"},
+    "basis_chronological": {"sv": "födelsedatum", "en": "birth date"},
+    "vaccinations": {"sv": "Vaccinationer", "en": "Vaccinations"},
+    "dose": {"sv": "Dos", "en": "Dose"},
+    "given_at": {"sv": "Ges vid", "en": "Given at"},
+    "missed_doses": {
+        "sv": "Obs: missade vaccinationer (tidsintervallet har passerat utan registrerad dos)",
+        "en": "Note: missed vaccinations (the window has passed with no dose recorded)",
+    },
+    "doses_at": {"sv": "vaccination: {doses}", "en": "vaccination: {doses}"},
+    "ages": {"sv": "Åldrar", "en": "Ages"},
     "staff": {"sv": "Personal", "en": "Staff"},
     "status": {"sv": "Status", "en": "Status"},
     "as_of": {"sv": "Per datum", "en": "As of"},

@@ -16,14 +16,23 @@ from typing import Any
 
 import pluggy
 
-from hembesok.language.conditions import Trace, normalise_text
+from hembesok.language.conditions import Trace
 from hembesok.language.program import Program, Site, Visit
-from hembesok.language.reasons import NO_SITE_FACT, rule_reason
+from hembesok.language.reasons import rule_reason
 from hembesok.language.scoring import score
 from hembesok.model import ages
 from hembesok.model.case import Case
 from hembesok.model.instrument import Instrument
-from hembesok.model.plan import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, Decision, PlannedVisit, Reason
+from hembesok.model.plan import (
+    CHRONOLOGICAL,
+    CORRECTED,
+    ELIGIBLE,
+    NOT_ELIGIBLE,
+    UNDETERMINED,
+    Decision,
+    PlannedVisit,
+    Reason,
+)
 from hembesok.model.screening import Response, ScreeningResult
 from hembesok.model.truth import Truth, all_of
 
@@ -80,27 +89,34 @@ def hembesok_eligibility(program: Program, case: Case, as_of: dt.date) -> Decisi
     missing: list[str] = []
     truths: list[Truth] = []
 
+    facts = case.facts
     site_start: dt.date | None = None
-    if program.sites is not None:
-        truth, reason, site = _site_reason(program, case, as_of)
-        if site is not None and program.sites.applies_by == "visit_date":
-            site_start = site.start
-        truths.append(truth)
-        reasons.append(reason)
-        if truth is Truth.UNKNOWN:
-            missing.append(program.sites.match)
+    site: Site | None = None
+    table = program.evaluator.sites
+    if table is not None:
+        values = tuple(facts.get(fact) for fact in table.facts)
+        day = as_of if table.by_visit else case.birth_date
+        check = table.check(values, facts.get("municipality"), day)
+        site, site_start = check.site, check.start
+        truths.append(check.truth)
+        reasons.append(check.reason)
+        if check.truth is Truth.UNKNOWN:
+            missing.extend(table.missing_facts(values))
+        if check.facts:
+            facts = {**facts, **check.facts}
 
     validity = _validity_reason(program, case)
     if validity is not None:
         truths.append(validity.truth)
         reasons.append(validity)
 
-    trace = program.eligibility.explain(case.facts, as_of)
+    trace = program.eligibility.explain(facts, as_of)
     truths.append(trace.truth)
     parts = trace.children if trace.kind == "all" and "label" not in trace.spec else (trace,)
     reasons.extend(_rule_reason(part) for part in parts)
     for name in trace.missing_facts():
-        if name not in missing:
+        # site.* facts come from the program's own site list, never from a case
+        if name not in missing and not name.startswith("site."):
             missing.append(name)
 
     truth = all_of(truths)
@@ -114,126 +130,12 @@ def hembesok_eligibility(program: Program, case: Case, as_of: dt.date) -> Decisi
         trace=trace,
         enrolment_date=enrolment,
         declined=program.id in case.declined,
+        site=site,
     )
 
 
 def _rule_reason(trace: Trace) -> Reason:
     return rule_reason(trace, trace.truth)
-
-
-def _site_reason(program: Program, case: Case, as_of: dt.date) -> tuple[Truth, Reason, Site | None]:
-    """Whether the case's site takes part: by the child's birth date, or by `as_of` for
-    programs whose sites apply by visit date (see docs/dates.md)."""
-    sites = program.sites
-    assert sites is not None
-    fact = sites.match
-    value = case.facts.get(fact)
-    if value is None:
-        away = _lives_elsewhere(program, case.facts.get("municipality"))
-        if away is not None:
-            return Truth.FALSE, away, None
-        return (
-            Truth.UNKNOWN,
-            Reason("$.sites", Truth.UNKNOWN, dict(NO_SITE_FACT[fact]), (fact,)),
-            None,
-        )
-    site = sites.find(value)
-    if site is None:
-        names = ", ".join(s.name for s in sites.sites if not s.planned)
-        return (
-            Truth.FALSE,
-            Reason(
-                "$.sites",
-                Truth.FALSE,
-                {
-                    "sv": f"{value} ingår inte i programmet (deltagande: {names}).",
-                    "en": f"{value} does not take part in the programme (taking part: {names}).",
-                },
-                (fact,),
-            ),
-            None,
-        )
-    by_visit = sites.applies_by == "visit_date"
-    day = as_of if by_visit else case.birth_date
-    if site.planned:
-        return (
-            Truth.FALSE,
-            Reason(
-                "$.sites",
-                Truth.FALSE,
-                {
-                    "sv": f"{site.name} är planerad men har inte startat programmet.",
-                    "en": f"{site.name} is planned but has not started the programme.",
-                },
-                (fact,),
-            ),
-            site,
-        )
-    if site.start is not None and day < site.start:
-        start = site.start.isoformat()
-        text = (
-            {
-                "sv": f"{site.name} börjar med programmet {start}.",
-                "en": f"{site.name} starts the programme on {start}.",
-            }
-            if by_visit
-            else {
-                "sv": f"{site.name} startade programmet {start}, efter barnets födelse.",
-                "en": f"{site.name} started the programme on {start}, after the child was born.",
-            }
-        )
-        return Truth.FALSE, Reason("$.sites", Truth.FALSE, text, (fact, "child.birth_date")), site
-    if site.end is not None and day > site.end:
-        end = site.end.isoformat()
-        text = (
-            {
-                "sv": f"{site.name} avslutade programmet {end}.",
-                "en": f"{site.name} ended the programme on {end}.",
-            }
-            if by_visit
-            else {
-                "sv": f"{site.name} avslutade programmet {end}, före barnets födelse.",
-                "en": f"{site.name} ended the programme on {end}, before the child was born.",
-            }
-        )
-        return Truth.FALSE, Reason("$.sites", Truth.FALSE, text, (fact, "child.birth_date")), site
-    since = f" sedan {site.start.isoformat()}" if site.start else ""
-    since_en = f" since {site.start.isoformat()}" if site.start else ""
-    return (
-        Truth.TRUE,
-        Reason(
-            "$.sites",
-            Truth.TRUE,
-            {
-                "sv": f"{site.name} ingår i programmet{since}.",
-                "en": f"{site.name} takes part in the programme{since_en}.",
-            },
-            (fact,),
-        ),
-        site,
-    )
-
-
-def _lives_elsewhere(program: Program, municipality: Any) -> Reason | None:
-    """A family living in a municipality none of the program's sites lies in (when every
-    site says where it lies) is not covered, whatever its BVC."""
-    sites = program.sites
-    assert sites is not None
-    places = [s.municipality for s in sites.sites]
-    if sites.match == "municipality" or not all(places) or not isinstance(municipality, str):
-        return None
-    if normalise_text(municipality) in {normalise_text(m) for m in places if m}:
-        return None
-    names = ", ".join(dict.fromkeys(m for m in places if m))
-    return Reason(
-        "$.sites",
-        Truth.FALSE,
-        {
-            "sv": f"Familjen bor i {municipality}; programmet ges bara vid BVC i {names}.",
-            "en": f"The family lives in {municipality}; the programme runs only at BVCs in {names}.",
-        },
-        ("municipality", sites.match),
-    )
 
 
 def _validity_reason(program: Program, case: Case) -> Reason | None:
@@ -269,6 +171,8 @@ def hembesok_visit_schedule(
         return ()
     done = {(v.program, v.visit): v.date for v in case.visits_done}
     enrolment = decision.enrolment_date or case.birth_date
+    early = _days_early(program, case.facts)
+    offered = decision.site.visits if decision.site is not None else None
     return tuple(
         plan_visit(
             visit,
@@ -277,9 +181,23 @@ def hembesok_visit_schedule(
             _done_on(program, visit, done),
             enrolment,
             decision.declined,
+            early if visit.corrected else 0,
+            ages.add(case.birth_date, program.corrected_age.until),
         )
         for visit in program.schedule
+        if offered is None or visit.id in offered
     )
+
+
+def _days_early(program: Program, facts: Mapping[str, Any]) -> int:
+    """Days before term for a child born before the program's `corrected_age.below`."""
+    weeks = facts.get("child.gestational_age.weeks")
+    days = facts.get("child.gestational_age.days", 0)
+    if not isinstance(weeks, int) or not isinstance(days, int):
+        return 0
+    if weeks * 7 + days >= program.corrected_age.below.total_days:
+        return 0
+    return ages.days_early(weeks, days)
 
 
 def _done_on(
@@ -299,9 +217,17 @@ def plan_visit(
     done_on: dt.date | None,
     enrolment: dt.date,
     declined: bool = False,
+    early: int = 0,
+    until: dt.date | None = None,
 ) -> PlannedVisit:
-    """One visit's dates and status on `as_of`: see docs/dates.md for the rules."""
+    """One visit's dates and status on `as_of`: see docs/dates.md for the rules. `early`:
+    days before term, for a visit counted from corrected age while its chronological
+    target lies before `until`."""
     target = ages.add(birth, visit.age)
+    basis = CHRONOLOGICAL
+    if early and (until is None or target < until):
+        target = ages.corrected_add(birth, early, visit.age)
+        basis = CORRECTED
     window = ages.window_around(target, visit.before, visit.after)
     if done_on is not None:
         status = "done"
@@ -315,7 +241,7 @@ def plan_visit(
         status = "due"  # never late while the window is open
     else:
         status = "missed"
-    return PlannedVisit(visit, target, window, status, done_on)
+    return PlannedVisit(visit, target, window, status, done_on, None, basis)
 
 
 @hookimpl(trylast=True)

@@ -1,7 +1,7 @@
 """The compact plan: what varies per case, with no texts (schemas/compact-plan.schema.json).
 
 For batch runs and journals that already know the programs: per program the decision,
-the missing facts, each visit's dates and status, and the screening flags. Titles, staff,
+the missing facts, each visit's and vaccine dose's dates and status, and the screening flags. Titles, staff,
 topics and reasons are left out; `hembesok programs --format json` gives them once.
 A field that would hold nothing (no missing facts, not declined, no visits) is left out.
 """
@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from hembesok.model.plan import UNDETERMINED, Plan, ProgramPlan
+from hembesok.model.plan import CORRECTED, UNDETERMINED, Plan, ProgramPlan
 from hembesok.model.screening import FLAGGED, RESOLVED, ScreeningResult
 from hembesok.model.screening import UNDETERMINED as OPEN
 
@@ -55,7 +55,7 @@ class _Iso:
 def compact_program(
     pp: ProgramPlan, iso: Callable[[dt.date], str] = dt.date.isoformat
 ) -> dict[str, Any]:
-    program, decision, planned, screenings, error = pp
+    program, decision, planned, screenings, error, doses = pp
     status = decision.status
     out: dict[str, Any] = {
         "id": program.id,
@@ -69,7 +69,7 @@ def compact_program(
         out["declined"] = True
     if planned:
         visits = []
-        for visit, target, (start, end), state, done_on, replaced_by in planned:
+        for visit, target, (start, end), state, done_on, replaced_by, basis in planned:
             entry: dict[str, Any] = {
                 "id": visit.id,
                 "target": iso(target),
@@ -80,8 +80,23 @@ def compact_program(
                 entry["done_on"] = iso(done_on)
             if replaced_by is not None:
                 entry["replaced_by"] = {"program": replaced_by[0], "visit": replaced_by[1]}
+            if basis == CORRECTED:
+                entry["basis"] = CORRECTED
             visits.append(entry)
         out["visits"] = visits
+    if doses:
+        vaccinations = []
+        for dose, target, (start, end), state, given_on in doses:
+            item: dict[str, Any] = {
+                "id": dose.id,
+                "target": iso(target),
+                "window": [iso(start), iso(end)],
+                "status": state,
+            }
+            if given_on is not None:
+                item["given_on"] = iso(given_on)
+            vaccinations.append(item)
+        out["vaccinations"] = vaccinations
     if error is not None:
         out["error"] = error.to_json()
     if screenings:

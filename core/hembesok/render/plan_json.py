@@ -22,6 +22,7 @@ from hembesok.model.instrument import Domain, Instrument
 from hembesok.model.plan import (
     PLAN_SCHEMA_ID,
     Plan,
+    PlannedDose,
     PlannedVisit,
     ProgramPlan,
     Reason,
@@ -38,7 +39,15 @@ DATES_REMEMBERED = 10_000
 class _Visit:
     """The fixed parts of one visit's JSON, in the plan and on the timeline."""
 
-    __slots__ = ("head", "staff_setting", "tail", "timeline_head", "timeline_middle", "visit")
+    __slots__ = (
+        "basis",
+        "head",
+        "staff_setting",
+        "tail",
+        "timeline_head",
+        "timeline_middle",
+        "visit",
+    )
 
     def __init__(self, program_id: str, visit: Any, dumps: Dumps) -> None:
         self.visit = visit
@@ -48,6 +57,7 @@ class _Visit:
         self.head = b'{"id":' + dumps(visit.id) + b',"title":' + title + b',"target_date":"'
         self.staff_setting = b'"},"staff":' + staff + b',"setting":' + setting + b',"status":"'
         self.tail = b'","topics":' + dumps([dict(t) for t in visit.topics])
+        self.basis = b'","age_basis":"'
         self.timeline_head = (
             b',"program":' + dumps(program_id) + b',"visit":' + dumps(visit.id)
             + b',"title":' + title + b',"status":"'
@@ -55,8 +65,23 @@ class _Visit:
         self.timeline_middle = b'"},"staff":' + staff + b',"setting":' + setting + b',"replaces":'
 
 
+class _Dose:
+    """The fixed parts of one vaccine dose's JSON."""
+
+    __slots__ = ("dose", "given_at", "head")
+
+    def __init__(self, dose: Any, dumps: Dumps) -> None:
+        self.dose = dose
+        self.head = (
+            b'{"id":' + dumps(dose.id) + b',"vaccine":' + dumps(dose.vaccine)
+            + b',"dose":' + dumps(dose.number) + b',"title":' + dumps(dict(dose.title))
+            + b',"target_date":"'
+        )  # fmt: skip
+        self.given_at = b',"given_at":' + dumps(dose.given_at) if dose.given_at is not None else b""
+
+
 class _Program:
-    __slots__ = ("head", "reasons", "visits")
+    __slots__ = ("doses", "head", "reasons", "visits")
 
     def __init__(self, pp: ProgramPlan, dumps: Dumps) -> None:
         p = pp.program
@@ -69,6 +94,7 @@ class _Program:
         }
         self.head = b'{"program":' + dumps(header) + b',"decision":{"status":"'
         self.visits = {v.id: _Visit(p.id, v, dumps) for v in p.schedule}
+        self.doses = {d.id: _Dose(d, dumps) for d in p.vaccinations}
         self.reasons: dict[int, tuple[Reason, bytes]] = {
             id(r): (r, dumps(r.to_json())) for r in p.evaluator.prepared_reasons()
         }
@@ -200,6 +226,11 @@ class PlanWriter:
             if index:
                 out.append(b",")
             self._write_occasion(occasion, out)
+        out.append(b'],"vaccinations":[')
+        for index, dose in enumerate(pp.vaccinations):
+            if index:
+                out.append(b",")
+            self._write_dose(prepared, dose, as_of, out)
         out.append(b"]")
         if pp.error is not None:
             out.append(b',"error":' + dumps(pp.error.to_json()))
@@ -216,7 +247,7 @@ class PlanWriter:
             fixed.head, self._date(v.target),
             b'","window":{"start":"', self._date(v.window.start),
             b'","end":"', self._date(v.window.end),
-            fixed.staff_setting, v.status.encode(), fixed.tail,
+            fixed.staff_setting, v.status.encode(), fixed.basis, v.basis.encode(), fixed.tail,
         )  # fmt: skip
         if v.done_on is not None:
             out.append(b',"done_on":"' + self._date(v.done_on) + b'"')
@@ -227,6 +258,25 @@ class PlanWriter:
             )
         if v.status == "due":
             out.append(b',"days_left":%d' % (v.window.end - as_of).days)
+        out.append(b"}")
+
+    def _write_dose(
+        self, prepared: _Program, d: PlannedDose, as_of: dt.date, out: list[bytes]
+    ) -> None:
+        fixed = prepared.doses.get(d.dose.id)
+        if fixed is None or fixed.dose is not d.dose:
+            out.append(self.dumps(d.to_json(as_of)))
+            return
+        out += (
+            fixed.head, self._date(d.target),
+            b'","window":{"start":"', self._date(d.window.start),
+            b'","end":"', self._date(d.window.end),
+            b'"},"status":"', d.status.encode(), b'"', fixed.given_at,
+        )  # fmt: skip
+        if d.given_on is not None:
+            out.append(b',"given_on":"' + self._date(d.given_on) + b'"')
+        if d.status == "due":
+            out.append(b',"days_left":%d' % (d.window.end - as_of).days)
         out.append(b"}")
 
     def _write_occasion(self, occasion: ScreeningOccasion, out: list[bytes]) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import Any
 
+from hembesok.language.age_basis import basis_reason
 from hembesok.language.conditions import Trace
 from hembesok.language.describe import describe_rule
 from hembesok.model.instrument import Instrument
-from hembesok.model.plan import NOT_ELIGIBLE, Plan, PlannedVisit, ProgramPlan
+from hembesok.model.plan import CORRECTED, NOT_ELIGIBLE, Plan, PlannedVisit, ProgramPlan
 from hembesok.model.texts import (
     DECISIONS,
     SETTINGS,
@@ -107,6 +109,9 @@ def timeline_text(plan: Plan, lang: str, words: _Words | None = None) -> list[st
             notes.append(pick(UI["same_contact"], lang).format(visit=words.visit(prog, visit)))
         for prog, visit in entry.join_with:
             notes.append(pick(UI["join_with"], lang).format(visit=words.visit(prog, visit)))
+        doses = [pick(d.dose.title, lang) for d in pp.vaccinations if d.dose.given_at == v.visit.id]
+        if doses:
+            notes.append(pick(UI["doses_at"], lang).format(doses=", ".join(doses)))
         rows.append(
             [
                 v.target.isoformat(),
@@ -148,27 +153,69 @@ def program_text(pp: ProgramPlan, lang: str, words: _Words) -> list[str]:
     if pp.visits and d.status == "undetermined":
         lines.append(f"  {pick(UI['provisional'], lang)}")
     if pp.visits:
-        keys = ("visit", "target", "window", "staff", "setting", "status")
+        corrected = any(v.basis == CORRECTED for v in pp.visits)
+        keys: tuple[str, ...] = ("visit", "target", "window", "staff", "setting", "status")
+        if corrected:  # say for each visit which age its dates follow
+            keys = (*keys[:3], "counted_from", *keys[3:])
         rows = [[pick(UI[k], lang) for k in keys]]
         as_of = words.as_of
         for v in pp.visits:
-            rows.append(
-                [
-                    pick(v.visit.title, lang),
-                    v.target.isoformat(),
-                    f"{v.window.start.isoformat()} – {v.window.end.isoformat()}",
-                    ", ".join(role_label(r, lang, p.roles) for r in v.visit.staff),
-                    pick(SETTINGS[v.visit.setting], lang),
-                    _status(v, as_of, lang, words),
-                ]
-            )
+            row = [
+                pick(v.visit.title, lang),
+                v.target.isoformat(),
+                f"{v.window.start.isoformat()} – {v.window.end.isoformat()}",
+                ", ".join(role_label(r, lang, p.roles) for r in v.visit.staff),
+                pick(SETTINGS[v.visit.setting], lang),
+                _status(v, as_of, lang, words),
+            ]
+            if corrected:
+                row.insert(3, pick(UI[f"basis_{v.basis}"], lang))
+            rows.append(row)
         lines.append("")
         lines.extend(table(rows, "  "))
     lines.extend(occasions_lines(pp, lang, words.instrument))
+    lines.extend(vaccination_lines(pp, lang, words.as_of))
     return lines
 
 
-def explain_text(pp: ProgramPlan, langs: Iterable[str]) -> str:
+def vaccination_lines(pp: ProgramPlan, lang: str, as_of: dt.date) -> list[str]:
+    """The program's doses, each with the visit it is usually given at; missed doses first
+    named on their own line, so that no nurse overlooks one."""
+    if not pp.vaccinations:
+        return []
+    visits = {v.id: v for v in pp.program.schedule}
+    keys = ("dose", "target", "window", "given_at", "status")
+    rows = [[pick(UI[k], lang) for k in keys]]
+    for d in pp.vaccinations:
+        at = visits.get(d.dose.given_at) if d.dose.given_at else None
+        state = pick(STATUSES[d.status], lang)
+        if d.given_on is not None:
+            state += f" {d.given_on.isoformat()}"
+        left = d.days_left(as_of)
+        if left is not None:
+            key = "last_day" if left == 0 else "day_left" if left == 1 else "days_left"
+            state += f" ({pick(UI[key], lang).format(n=left)})"
+        rows.append(
+            [
+                pick(d.dose.title, lang),
+                d.target.isoformat(),
+                f"{d.window.start.isoformat()} – {d.window.end.isoformat()}",
+                pick(at.title, lang) if at is not None else "",
+                state,
+            ]
+        )
+    lines = ["", f"{pick(UI['vaccinations'], lang)}:"]
+    missed = [pick(d.dose.title, lang) for d in pp.vaccinations if d.status == "missed"]
+    if missed:
+        lines.append(f"  {pick(UI['missed_doses'], lang)}: {', '.join(missed)}")
+    lines.extend(table(rows, "  "))
+    return lines
+
+
+def explain_text(pp: ProgramPlan, langs: Iterable[str], gestational: Any = None) -> str:
+    """Why a program was decided as it was, rule by rule, and from which age each visit
+    that may count from corrected age was counted (`gestational`: the case's
+    `child.gestational_age`)."""
     out = []
     for lang in langs:
         p, d = pp.program, pp.decision
@@ -185,6 +232,13 @@ def explain_text(pp: ProgramPlan, langs: Iterable[str]) -> str:
         if d.missing_facts:
             names = ", ".join(f"{fact_label(f, lang)} ({f})" for f in d.missing_facts)
             out.append(f"{pick(UI['missing'], lang)}: {names}")
+        if any(v.visit.corrected for v in pp.visits):
+            out.append(f"{pick(UI['ages'], lang)}:")
+            for v in pp.visits:
+                why = basis_reason(p, v.visit, v.basis, gestational)
+                out.append(
+                    f"  {pick(v.visit.title, lang)} {v.target.isoformat()}: {pick(why, lang)}"
+                )
         out.append("")
     return "\n".join(out)
 

@@ -1,0 +1,146 @@
+"""Vaccine doses: planned by chronological age, a status each, checked references, every output."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from hembesok.api import Pipeline, check_case
+from hembesok.engine.engine import Engine
+from hembesok.io import schemas
+from hembesok.io.json_text import standard_dumps
+from hembesok.io.loading import load_program
+from hembesok.model.case import Case
+from hembesok.render.compact import compact
+from hembesok.render.plan_json import PlanWriter
+from hembesok.render.text import plan_text
+
+PROGRAM = Path(__file__).parents[1] / "data" / "preterm-program.yaml"
+
+
+@pytest.fixture(scope="module")
+def engines():
+    out = []
+    for interpret in (False, True):
+        engine = Engine.from_modules([])
+        engine.interpret = interpret
+        engine.add(load_program(PROGRAM))
+        out.append(engine)
+    return out
+
+
+def doses(engines, case, as_of):
+    plans = [e.evaluate(Case.from_dict(case), as_of).program("preterm_test") for e in engines]
+    assert plans[0].vaccinations == plans[1].vaccinations
+    return {d.dose.id: d.status for d in plans[0].vaccinations}, plans[0]
+
+
+CHILD = {"birth_date": "2025-01-01", "gestational_age": {"weeks": 30}}
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (dt.date(2025, 2, 11), {"rota_1": "upcoming", "mpr_1": "upcoming"}),
+        (dt.date(2025, 2, 12), {"rota_1": "due", "mpr_1": "upcoming"}),  # 6 weeks exactly
+        (dt.date(2025, 3, 26), {"rota_1": "due", "mpr_1": "upcoming"}),  # last day of the window
+        (dt.date(2025, 3, 27), {"rota_1": "missed", "mpr_1": "upcoming"}),
+        (dt.date(2026, 9, 1), {"rota_1": "missed", "mpr_1": "due"}),  # 20 months, no MPR
+        (dt.date(2027, 1, 2), {"rota_1": "missed", "mpr_1": "missed"}),  # the window has closed
+    ],
+)
+def test_statuses_follow_the_window_by_chronological_age(engines, as_of, expected):
+    found, _ = doses(engines, {"child": CHILD}, as_of)
+    assert found == expected
+
+
+def test_done_declined_and_a_declined_program(engines):
+    case = {
+        "child": CHILD,
+        "vaccinations_done": [{"vaccine": "rotavirus", "dose": 1, "date": "2025-02-20"}],
+        "vaccinations_declined": ["mpr"],
+    }
+    found, pp = doses(engines, case, dt.date(2026, 9, 1))
+    assert found == {"rota_1": "done", "mpr_1": "declined"}
+    assert pp.vaccinations[0].given_on == dt.date(2025, 2, 20)
+    found, _ = doses(engines, {"child": CHILD, "declined": ["preterm_test"]}, dt.date(2025, 3, 1))
+    assert found == {"rota_1": "declined", "mpr_1": "declined"}
+
+
+def test_what_a_case_names_must_be_scheduled_and_given_in_time(engines):
+    case = {
+        "child": {"birth_date": "2025-01-01"},
+        "vaccinations_done": [
+            {"vaccine": "rotavirus", "dose": 2, "date": "2025-04-01"},
+            {"vaccine": "bcg", "dose": 1, "date": "2024-12-01"},
+            {"vaccine": "mpr", "dose": 1, "date": "2026-12-01"},
+        ],
+        "vaccinations_declined": ["polio"],
+    }
+    found = check_case(case, "2026-09-01", engine=engines[0], source="c.json")
+    assert sorted((p.path, p.message.split(";")[0]) for p in found) == [
+        ("$.vaccinations_declined[0]", "names no vaccine of an installed program"),
+        (
+            "$.vaccinations_done[0].dose",
+            "vaccine 'rotavirus' has no such dose in the installed programs",
+        ),
+        ("$.vaccinations_done[1].date", "is before the child's birth date"),
+        ("$.vaccinations_done[1].vaccine", "names no vaccine of an installed program"),
+        (
+            "$.vaccinations_done[2].date",
+            "is after the as-of date: a dose cannot be given in the future",
+        ),
+    ]
+
+
+def test_every_output_carries_the_doses_and_the_age_basis(engines):
+    engine = engines[0]
+    plan = engine.evaluate(Case.from_dict({"child": CHILD}), dt.date(2026, 9, 1))
+    data = plan.to_json()
+    errors = list(schemas.validator("plan").iter_errors(data))
+    assert errors == []
+    (program,) = data["programs"]
+    assert program["vaccinations"][1] == {
+        "id": "mpr_1",
+        "vaccine": "mpr",
+        "dose": 1,
+        "title": {"sv": "MPR, dos 1", "en": "MMR, dose 1"},
+        "target_date": "2026-07-01",
+        "window": {"start": "2026-07-01", "end": "2027-01-01"},
+        "status": "due",
+        "given_at": "bvc_18_months",
+        "days_left": 122,
+    }
+    assert [v["age_basis"] for v in program["visits"]] == [
+        "chronological",
+        "corrected",
+        "corrected",
+        "chronological",
+    ]
+    assert PlanWriter().plan(plan) == standard_dumps(data)
+    small = compact(plan)
+    assert list(schemas.validator("compact-plan").iter_errors(small)) == []
+    visits = small["programs"][0]["visits"]
+    assert [v.get("basis") for v in visits] == [None, "corrected", "corrected", None]
+    assert small["programs"][0]["vaccinations"][1]["status"] == "due"
+
+
+def test_the_text_plan_names_missed_doses_first_and_shows_each_with_its_visit(engines):
+    plan = engines[0].evaluate(Case.from_dict({"child": CHILD}), dt.date(2027, 1, 2))
+    text = plan_text(plan, "en")
+    assert (
+        "Note: missed vaccinations (the window has passed with no dose recorded): Rotavirus, dose 1, MMR, dose 1"
+        in text
+    )
+    row = next(line for line in text.splitlines() if line.strip().startswith("MMR, dose 1"))
+    assert row.split()[-1] == "missed" and "18 months" in row
+    assert "Counted from" in text and "corrected age" in text
+
+
+def test_the_pipeline_reads_doses_from_json_text(engines):
+    case = json.dumps(
+        {"child": CHILD, "vaccinations_done": [{"vaccine": "mpr", "dose": 1, "date": "2026-07-10"}]}
+    )
+    plan = Pipeline(engines[0]).plan(case, dt.date(2026, 9, 1))
+    assert {d.dose.id: d.status for d in plan.programs[0].vaccinations}["mpr_1"] == "done"
