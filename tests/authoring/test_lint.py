@@ -9,7 +9,14 @@ import yaml
 from click.testing import CliRunner
 
 from hembesok import cli
-from hembesok.authoring.lint import case_facts, derived_facts, lint_program, strict
+from hembesok.authoring.lint import (
+    case_facts,
+    condition_roots,
+    derived_facts,
+    lint_program,
+    strict,
+)
+from hembesok.io import schemas
 from hembesok.io.documents import load_text
 from hembesok.io.loading import program_problems
 from hembesok.plugins.manager import make_plugin_manager
@@ -122,6 +129,102 @@ def test_an_operand_of_the_wrong_kind_for_the_fact():
         "$.eligibility.at_least"
     )
     assert lint(with_(eligibility={"fact": "moved_in_on", "on_or_after": "2026-01-01"})) == []
+
+
+SINGLE_BRANCH = """\
+id: linted
+version: "1.0"
+title: {sv: Prov, en: Test}
+sources: [{title: test, confidence: H}]
+eligibility:
+  all:
+    - any:
+        - {fact: first_child.either_parent, equals: true}
+    - not:
+        all:
+          - {fact: municipality, equals: Habo}
+    - any:
+        - {fact: needs_support, equals: true}
+        - {fact: first_child.birthing_parent, equals: true}
+schedule:
+  - id: newborn
+    title: {sv: Nyfödd, en: Newborn}
+    age: {weeks: 2}
+    window: {before: {weeks: 1}, after: {weeks: 1}}
+    staff: [bhv_sjukskoterska]
+    setting: home
+"""
+
+
+def single_branch(kind):
+    return (
+        f"`{kind}` has a single branch, and a single branch needs no `{kind}`: write that "
+        f"branch's condition here in place of `{kind}:` and its one-item list (add `{kind}:` "
+        "again when a second branch comes)"
+    )
+
+
+def test_an_any_or_all_of_one_branch_is_a_warning_at_its_key():
+    doc = load_text(SINGLE_BRANCH, "p.yaml")
+    found = lint_program(doc, program_problems(doc), make_plugin_manager(modules=[], env={}))
+    assert [(p.line, p.column, p.path, p.severity, p.message) for p in found] == [
+        (7, 7, "$.eligibility.all[0].any", "warning", single_branch("any")),
+        (10, 9, "$.eligibility.all[1].not.all", "warning", single_branch("all")),
+    ]
+    assert str(found[0]) == f"p.yaml:7:7: $.eligibility.all[0].any: warning: {single_branch('any')}"
+
+
+def test_the_single_branch_written_out_is_clean_and_plans_the_same():
+    lines = SINGLE_BRANCH.splitlines()
+    written_out = "\n".join(
+        [
+            *lines[:6],
+            "    - {fact: first_child.either_parent, equals: true}",
+            "    - not: {fact: municipality, equals: Habo}",
+            *lines[11:],
+        ]
+    )
+    doc = load_text(written_out, "p.yaml")
+    found = program_problems(doc)
+    assert found == [] and lint_program(doc, found, make_plugin_manager(modules=[], env={})) == []
+
+
+def test_a_single_branch_the_schema_already_rejects_gets_the_schema_error_only():
+    found = lint(with_(eligibility={"any": [{"fact": "municipality", "equal": "Habo"}]}))
+    assert [(p.path, p.severity) for p in found] == [("$.eligibility.any[0].equal", "error")]
+    clean = lint(with_(eligibility={"any": [{"fact": "municipality", "equals": "Habo"}]}))
+    assert [(p.path, p.severity) for p in clean] == [("$.eligibility.any", "warning")]
+
+
+def test_conditions_are_found_wherever_the_program_schema_places_one(monkeypatch):
+    """A condition the schema allows on a visit (as a later schema may) is checked there
+    too: the places come from the schema, not from a list in the lint."""
+    program = json.loads(json.dumps(schemas.schema("program")))
+    visit = program["$defs"]["visit"]
+    visit["properties"]["offered_if"] = {"$ref": "#/$defs/condition"}
+    real = schemas.schema
+    monkeypatch.setattr(
+        schemas, "schema", lambda name: program if name == "program" else real(name)
+    )
+    data = with_()
+    data["schedule"][1]["offered_if"] = {"all": [{"fact": "needs_suport", "equals": True}]}
+    doc = load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "p.yaml")
+    assert [path for _, path in condition_roots(doc)] == [
+        ("eligibility",),
+        ("schedule", 1, "offered_if"),
+    ]
+    found = lint_program(doc, (), make_plugin_manager(modules=[], env={}))
+    assert [(p.path, p.severity) for p in found] == [
+        ("$.schedule[1].offered_if.all[0].fact", "error"),  # unknown fact, did you mean
+        ("$.schedule[1].offered_if.all", "warning"),
+    ]
+
+
+def test_no_bundled_program_has_an_any_or_all_of_one_branch():
+    files = sorted(str(p) for p in ROOT.glob("plugins/*/hembesok_*/*.yaml"))
+    result = invoke("validate", "--strict", *files)
+    assert result.exit_code == 0, result.output
+    assert "single branch" not in result.output
 
 
 def test_unknown_staff_role_and_own_roles():

@@ -185,7 +185,7 @@ def test_register_plugin_lasts_one_test_and_the_command_line_sees_it(pytester):
             engine = register_plugin(module)
             assert "tillfallig" in engine.programs and "vaggeryd" in engine.programs
             listed = CliRunner().invoke(cli.main, ["plugins"]).output
-            assert "tillfallig  hembesok_tillfallig" in listed
+            assert "tillfallig  tillfallig 1.0.0 (program), package hembesok_tillfallig  " in listed
 
         def test_gone_in_the_next_test(hembesok_engine):
             assert "tillfallig" not in hembesok_engine.programs

@@ -53,17 +53,20 @@ def authored(tmp_path, register_plugin):
 def test_test_passes_for_the_bundled_programs_with_a_summary():
     result = invoke("test", "vaggeryd", "nassjo")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("vaggeryd (hembesok-vaggeryd 1.0.0): ")
-    assert "nassjo (hembesok-nassjo 1.1.0): " in result.output
+    # one version where program and package agree; each named where they differ
+    assert result.output.startswith("vaggeryd 1.0.0 (program and package hembesok-vaggeryd): ")
+    assert "\nnassjo 1.1.0 (program), package hembesok-nassjo 1.0.0: 22 example(s)" in result.output
     assert result.output.rstrip().endswith("example(s): 35 passed, 0 failed — all passed")
-    assert "coverage: every condition (2) came out true and false" in result.output
+    assert "coverage: every condition (1) came out true and false" in result.output
 
 
 def test_a_failing_example_prints_a_diff_per_field_and_exits_1(authored):
     result = invoke("test", "authored")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == "authored (hembesok_authored 1.0.0): 3 example(s), 1 passed, 2 failed"
+    assert lines[0] == (
+        "authored 1.0.0 (program), package hembesok_authored: 3 example(s), 1 passed, 2 failed"
+    )
     first = lines.index("  FAIL [0] first child in Vaggeryd, newborn visit done, 2-month visit due")
     assert lines[first + 1].strip().startswith(f"{authored}:")
     assert lines[first + 2].split() == ["field", "expected", "got"]
@@ -78,11 +81,25 @@ def test_a_failing_example_prints_a_diff_per_field_and_exits_1(authored):
 def test_coverage_is_reported_beside_the_failures(authored):
     text = invoke("test", "authored").output
     # a first child (twice) and a second child: both outcomes, every visit stated
-    assert "  coverage: every condition (2) came out true and false, every visit (3)" in text
+    assert "  coverage: every condition (1) came out true and false, every visit (3)" in text
     data = json.loads(invoke("test", "authored", "--format", "json").output)
     (program,) = data["programs"]
     assert program["coverage"]["complete"] is True
     assert data["passed"] is False and data["summary"]["failed"] == 2
+
+
+def test_json_output_names_the_program_version_and_the_package_version():
+    data = json.loads(invoke("test", "nassjo", "--format", "json").output)
+    (program,) = data["programs"]
+    assert {
+        k: program[k] for k in ("id", "program_version", "distribution", "package_version")
+    } == {
+        "id": "nassjo",
+        "program_version": "1.1.0",
+        "distribution": "hembesok-nassjo",
+        "package_version": "1.0.0",
+    }
+    assert "version" not in program  # whose version it would be is what confused readers
 
 
 def test_json_output_carries_each_diff_with_its_location(authored):

@@ -27,14 +27,19 @@ def invoke(*args, input=None):
 def test_plugins_lists_vaggeryd():
     result = invoke("plugins")
     assert result.exit_code == 0
-    assert "vaggeryd  hembesok-vaggeryd" in result.output
+    assert (
+        "vaggeryd  vaggeryd 1.0.0 (program and package hembesok-vaggeryd)  hooks:" in result.output
+    )
     data = json.loads(invoke("plugins", "--json").output)
     assert "vaggeryd" in [p["name"] for p in data["plugins"]]
 
 
 def test_programs_lists_vaggeryd():
     result = invoke("programs", "--lang", "en")
-    assert "vaggeryd  1.0.0  Vaggeryd – joint home visits for first-time parents" in result.output
+    assert (
+        "vaggeryd 1.0.0 (program and package hembesok-vaggeryd)  Vaggeryd – joint home visits "
+        "for first-time parents  (visits: newborn, two_months, eight_months)"
+    ) in result.output.splitlines()
 
 
 def test_plan_table_shows_three_joint_visits_with_dates_windows_and_statuses():

@@ -7,10 +7,12 @@ block that follows:
                                     after one are output that must appear (`…` skips
                                     lines, `*` matches anything within a line)
   <!-- tutorial: write PATH -->     write the block to PATH
-  <!-- tutorial: write PATH below its first line -->   keep PATH's first line, replace the rest
+  <!-- tutorial: write PATH below its editor lines -->  keep PATH's first lines that name
+                                    its schema, replace the rest
 """
 
 import fnmatch
+import itertools
 import os
 import re
 import subprocess
@@ -29,8 +31,8 @@ def steps(text):
     for marker, block in STEP.findall(text):
         if marker == "run":
             out.append(("run", None, block))
-        elif marker.startswith("write ") and marker.endswith(" below its first line"):
-            out.append(("rewrite", marker[6:].removesuffix(" below its first line"), block))
+        elif marker.startswith("write ") and marker.endswith(" below its editor lines"):
+            out.append(("rewrite", marker[6:].removesuffix(" below its editor lines"), block))
         elif marker.startswith("write "):
             out.append(("write", marker[6:], block))
         else:
@@ -100,9 +102,10 @@ def test_the_tutorial_runs_as_written(tmp_path, fresh_venv):
         if action == "write":
             (work / path).write_text(block, encoding="utf-8")
         elif action == "rewrite":
-            first = (work / path).read_text(encoding="utf-8").splitlines()[0]
-            assert first.startswith("# yaml-language-server: $schema=")
-            (work / path).write_text(first + "\n" + block, encoding="utf-8")
+            lines = (work / path).read_text(encoding="utf-8").splitlines()
+            kept = list(itertools.takewhile(lambda line: "$schema" in line, lines))
+            assert kept[0].startswith("# yaml-language-server: $schema="), kept
+            (work / path).write_text("\n".join([*kept, block]), encoding="utf-8")
         else:
             for command, expected in commands(block):
                 result = subprocess.run(

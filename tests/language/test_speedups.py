@@ -45,7 +45,7 @@ def test_rule_words_are_those_of_describe_rule_made_once_and_read_only():
     engine = Engine.from_modules([hembesok_vaggeryd])
     first = engine.evaluate(Case.from_dict(CASE), dt.date(2026, 5, 4)).program("vaggeryd")
     second = engine.evaluate(Case.from_dict(CASE), dt.date(2026, 5, 4)).program("vaggeryd")
-    trace = first.decision.trace.children[0]  # the rule under the program's `all`
+    trace = first.decision.trace  # the program's one rule
     rule = first.decision.reasons[-1]
     assert rule.text == {lang: describe_rule(trace, lang) for lang in ("sv", "en")}
     assert rule.facts == ("first_child.either_parent",)
@@ -57,7 +57,7 @@ def test_rule_words_are_those_of_describe_rule_made_once_and_read_only():
 def test_words_belong_to_their_program_and_no_engine_keeps_another_engines():
     definition = load_text(VAGGERYD.read_text(encoding="utf-8"), str(VAGGERYD)).data
     relabelled = copy.deepcopy(definition)
-    relabelled["eligibility"]["all"][0]["label"] = {"sv": "Ny etikett", "en": "New label"}
+    relabelled["eligibility"]["label"] = {"sv": "Ny etikett", "en": "New label"}
     plain = Engine.from_modules([])
     plain.add(Program.compile(definition))
     other = Engine.from_modules([])

@@ -6,6 +6,7 @@ says what would be right:
 
 - a fact name that the case schema does not know and no installed plugin derives
   (with "did you mean"); `facts.NAME` is always allowed;
+- an `any` or `all` with a single branch (warning: the branch alone says the same);
 - an operand of the wrong kind for a case fact (`equals: "yes"` on a yes/no fact);
 - a staff role that neither the built-in catalogue nor the program's `roles` names;
 - visits out of age order (error) and windows of two visits sharing more than their
@@ -13,7 +14,12 @@ says what would be right:
 - a blank Swedish or English text (error), or an English text that is the Swedish one
   copied (warning);
 - a site that starts or ends outside the program's validity;
-- an example whose case cannot be planned, or whose expectation does not hold.
+- an example whose case cannot be planned, or whose expectation does not hold;
+- a schema file named by the editor lines that is not the installed program schema or its
+  self-contained copy (warning, with the command that refreshes the copy).
+
+Conditions are checked wherever the program schema allows one (`condition_roots`), not
+only under `eligibility`.
 
 The checks read the document defensively: the schema may already have rejected parts
 of it, and a check skips what it cannot read rather than repeat the schema's message.
@@ -26,15 +32,16 @@ import difflib
 import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import astuple, replace
 from functools import cache
 from typing import Any
 
+from hembesok.authoring.schema_copy import schema_reference_problems
 from hembesok.engine.evaluator import DERIVED_FACTS_ATTRIBUTE
 from hembesok.io import schemas
 from hembesok.io.documents import Document, JsonPath
 from hembesok.io.loading import load_instrument
-from hembesok.io.problems import Problem, problem_at
+from hembesok.io.problems import Problem, json_path, problem_at
 from hembesok.language.program import Program
 from hembesok.language.sites import BUILT_IN_SITE_FACTS
 from hembesok.model import ages
@@ -77,11 +84,13 @@ def lint_program(
     loaded = plugins if plugins is not None else make_plugin_manager()
     out: list[Problem] = []
     out += _fact_problems(doc, derived_facts(loaded))
+    out += _single_branch_problems(doc, already)
     out += _role_problems(doc)
     out += _schedule_problems(doc)
     out += _text_problems(doc)
     out += _site_problems(doc)
     out += _example_problems(doc, already, loaded)
+    out += schema_reference_problems(doc)
     return out
 
 
@@ -128,6 +137,54 @@ def derived_facts(loaded: LoadedPlugins) -> frozenset[str]:
     return frozenset(names)
 
 
+_CONDITION_REF = "#/$defs/condition"
+
+
+def condition_roots(doc: Document) -> list[tuple[Any, JsonPath]]:
+    """Every condition tree of a program and its path: wherever the program schema places a
+    condition (`eligibility` today), read from the schema so that a new place is checked
+    as soon as the schema has it."""
+    program = schemas.schema("program")
+    found: dict[JsonPath, Any] = {}
+    stack: list[tuple[Any, Mapping[str, Any], JsonPath]] = [(doc.data, program, ())]
+    seen: set[tuple[int, JsonPath]] = set()  # a reference cycle in a schema ends here
+    while stack:
+        data, spec, path = stack.pop()
+        if (id(spec), path) in seen:
+            continue
+        seen.add((id(spec), path))
+        if spec.get("$ref") == _CONDITION_REF:
+            found.setdefault(path, data)
+            continue
+        stack += _schema_children(data, spec, path, program)
+    in_file_order = sorted(found, key=lambda path: astuple(doc.locate(path)))
+    return [(found[path], path) for path in in_file_order]
+
+
+def _schema_children(
+    data: Any, spec: Mapping[str, Any], path: JsonPath, root: Mapping[str, Any]
+) -> list[tuple[Any, Mapping[str, Any], JsonPath]]:
+    """The parts of `data` with the subschema each must match (local references followed)."""
+    out: list[tuple[Any, Mapping[str, Any], JsonPath]] = []
+    ref = spec.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        target = root.get("$defs", {}).get(ref.removeprefix("#/$defs/"))
+        if isinstance(target, Mapping):
+            out.append((data, target, path))
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        out += [(data, s, path) for s in spec.get(keyword, ()) if isinstance(s, Mapping)]
+    if isinstance(data, Mapping):
+        properties = spec.get("properties", {})
+        extra = spec.get("additionalProperties")
+        for key, value in data.items():
+            child = properties.get(key, extra)
+            if isinstance(child, Mapping):
+                out.append((value, child, (*path, key)))
+    elif isinstance(data, list) and isinstance(spec.get("items"), Mapping):
+        out += [(item, spec["items"], (*path, i)) for i, item in enumerate(data)]
+    return out
+
+
 def _conditions(node: Any, path: JsonPath) -> Iterator[tuple[Mapping[str, Any], JsonPath]]:
     if not isinstance(node, Mapping):
         return
@@ -139,6 +196,12 @@ def _conditions(node: Any, path: JsonPath) -> Iterator[tuple[Mapping[str, Any], 
                 yield from _conditions(child, (*path, kind, i))
     if "not" in node:
         yield from _conditions(node["not"], (*path, "not"))
+
+
+def all_conditions(doc: Document) -> Iterator[tuple[Mapping[str, Any], JsonPath]]:
+    """Every node of every condition tree of a program, with its path."""
+    for root, path in condition_roots(doc):
+        yield from _conditions(root, path)
 
 
 _OPERATOR_KINDS = {
@@ -173,7 +236,7 @@ def _fact_problems(doc: Document, derived: frozenset[str]) -> list[Problem]:
     known = {**case_facts(), **site_facts(doc.data)}
     everything = sorted(set(known) | derived)
     out: list[Problem] = []
-    for node, path in _conditions(doc.data.get("eligibility"), ("eligibility",)):
+    for node, path in all_conditions(doc):
         names: list[tuple[str, JsonPath]] = []
         if isinstance(node.get("fact"), str):
             names.append((node["fact"], (*path, "fact")))
@@ -237,6 +300,38 @@ def _operand_problems(
             ),
         )
     ]
+
+
+def _reported_within(problems: Sequence[Problem], path: JsonPath) -> bool:
+    """Whether a problem already stands at `path` or inside it."""
+    where = json_path(path)
+    return any(p.path == where or p.path.startswith((where + ".", where + "[")) for p in problems)
+
+
+def _single_branch_problems(doc: Document, already: Sequence[Problem]) -> list[Problem]:
+    """An `any` or `all` of one branch says no more than the branch; written out, it hides
+    that there is nothing to choose between and adds a level to every explanation. Not
+    said of a branch the schema already rejects: that error comes first."""
+    out: list[Problem] = []
+    for node, path in all_conditions(doc):
+        for kind in ("any", "all"):
+            branches = node.get(kind)
+            if not isinstance(branches, list) or len(branches) != 1:
+                continue
+            if _reported_within(already, (*path, kind)):
+                continue
+            out.append(
+                problem_at(
+                    doc,
+                    (*path, kind),
+                    f"`{kind}` has a single branch, and a single branch needs no `{kind}`: "
+                    f"write that branch's condition here in place of `{kind}:` and its "
+                    f"one-item list (add `{kind}:` again when a second branch comes)",
+                    key=True,
+                    severity="warning",
+                )
+            )
+    return out
 
 
 # --- staff roles -------------------------------------------------------------------------
@@ -360,7 +455,7 @@ def _texts(doc: Document) -> Iterator[tuple[Any, JsonPath]]:
     if isinstance(roles, Mapping):
         for role, text in roles.items():
             yield text, ("roles", role)
-    for node, path in _conditions(data.get("eligibility"), ("eligibility",)):
+    for node, path in all_conditions(doc):
         if "label" in node:
             yield node["label"], (*path, "label")
     for i, visit in _visits(doc):
@@ -475,10 +570,7 @@ def _example_problems(
     engine = Engine(loaded, {program.id: program}, instruments=_instruments(loaded))
     out: list[Problem] = []
     for i, example in enumerate(examples):
-        prefix = f"$.examples[{i}]"
-        if any(
-            p.path == prefix or p.path.startswith((prefix + ".", prefix + "[")) for p in already
-        ):
+        if _reported_within(already, ("examples", i)):
             continue
         try:
             Case.from_dict(example["case"])

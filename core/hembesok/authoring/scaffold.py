@@ -9,7 +9,6 @@ ordinary double-quoted strings, so a municipality name cannot break either file.
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from hembesok.authoring.schema_copy import SCHEMA_COPY, editor_lines, self_contained_text
 from hembesok.version import __version__
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -76,25 +76,16 @@ def check_municipalities(names: Sequence[str]) -> list[str]:
     return cleaned
 
 
-def installed_schema_reference(module_dir: Path) -> str:
-    """Where an editor finds the program schema from `module_dir`: the installed file.
+def render(
+    name: str, municipalities: Sequence[str] = (), schema_ref: str | None = None
+) -> dict[str, str]:
+    """The new package's files by relative path, without touching the disk.
 
-    Relative when the plugin and the schema share a folder below the root (a checkout or
-    a virtual environment nearby), absolute otherwise.
+    Without `schema_ref` the editor lines name a copy of the program schema written beside
+    program.yaml, by its bare name, so they keep working wherever the folder goes
+    (docs/decisions/0021-portable-schema-reference.md); with it, they name that path or URL
+    and no copy is written.
     """
-    schema = Path(str(resources.files("hembesok.schemas") / "program.schema.json")).resolve()
-    here = module_dir.resolve()
-    try:
-        common = Path(os.path.commonpath([schema, here]))
-    except ValueError:  # different drives
-        return schema.as_uri()
-    if common == Path(common.anchor):
-        return str(schema)
-    return Path(os.path.relpath(schema, here)).as_posix()
-
-
-def render(name: str, municipalities: Sequence[str] = (), schema_ref: str = "") -> dict[str, str]:
-    """The new package's files by relative path, without touching the disk."""
     check_name(name)
     towns = check_municipalities(municipalities) or [name.replace("_", " ").capitalize()]
     places = ", ".join(towns)
@@ -115,9 +106,8 @@ def render(name: str, municipalities: Sequence[str] = (), schema_ref: str = "") 
         "owner": _quoted(", ".join(towns)),
         "sites": sites,
         "municipality": _quoted(towns[0]),
-        "municipality_py": _quoted(towns[0]),
         "first_example_name": _quoted(f"first child in {towns[0]}, newborn visit due"),
-        "schema_ref": schema_ref,
+        "editor_lines": editor_lines(schema_ref or SCHEMA_COPY),
         "core_requirement": f"hembesok>={major}.{minor}",
     }
     values["title_en_yaml"] = _quoted(values["title_en"])
@@ -125,6 +115,8 @@ def render(name: str, municipalities: Sequence[str] = (), schema_ref: str = "") 
     for template, target in TEMPLATES.items():
         text = (resources.files("hembesok.authoring.templates") / template).read_text("utf-8")
         out[target.format(name=name)] = _fill(text, values, template)
+        if template == "program.yaml.tmpl" and schema_ref is None:
+            out[f"hembesok_{name}/{SCHEMA_COPY}"] = self_contained_text("program")
     return out
 
 
@@ -141,12 +133,7 @@ def create_plugin(
         raise ScaffoldError(
             f"{root} already exists; choose another --dir or remove it first (nothing was written)"
         )
-    module_dir = root / f"hembesok_{name}"
-    files = render(
-        name,
-        municipalities,
-        schema_ref if schema_ref is not None else installed_schema_reference(module_dir),
-    )
+    files = render(name, municipalities, schema_ref)
     written = []
     for relative, text in files.items():
         path = root / relative

@@ -47,7 +47,8 @@ EXIT_FAILED = 1
 )
 @click.option(
     "--schema-ref",
-    help="Path or URL of the program schema for the editor line; default: the installed schema.",
+    help="Path or URL of the program schema for the editor lines; default: a copy of the "
+    "program schema written beside program.yaml.",
 )
 def new_plugin(
     name: str, directory: str, municipalities: tuple[str, ...], schema_ref: str | None
@@ -80,6 +81,15 @@ class ProgramResult:
     checks: tuple[ExampleCheck, ...]
     coverage: Coverage
     doc: Document | None
+    package_version: str = ""  # the version of the distribution that registered it
+
+    @property
+    def versions(self) -> str:
+        """The program's version and its package's, each named (hembesok.cli.info)."""
+        from hembesok.cli.info import versions_shown
+
+        p = self.program
+        return versions_shown([("program", p.id, p.version)], p.distribution, self.package_version)
 
     @property
     def failed(self) -> tuple[ExampleCheck, ...]:
@@ -121,6 +131,7 @@ def select_programs(engine: Engine, names: Sequence[str]) -> list[Program]:
 def run_program(engine: Engine, program: Program) -> ProgramResult:
     from hembesok.authoring.coverage import coverage
     from hembesok.authoring.examples import check_examples
+    from hembesok.cli.info import package_versions
     from hembesok.io.documents import DocumentError
     from hembesok.io.loading import read_document
 
@@ -129,7 +140,8 @@ def run_program(engine: Engine, program: Program) -> ProgramResult:
     except DocumentError:
         doc = None
     checks = tuple(check_examples(engine, program, doc))
-    return ProgramResult(program, checks, coverage(program, checks), doc)
+    package = package_versions(engine.loaded).get(program.distribution, "")
+    return ProgramResult(program, checks, coverage(program, checks), doc, package)
 
 
 @click.command("test")
@@ -175,8 +187,9 @@ def _json(results: Sequence[ProgramResult]) -> dict[str, Any]:
         "programs": [
             {
                 "id": r.program.id,
-                "version": r.program.version,
+                "program_version": r.program.version,
                 "distribution": r.program.distribution,
+                "package_version": r.package_version,
                 "source": r.program.source,
                 "examples": [
                     {
@@ -232,10 +245,8 @@ def _text(results: Sequence[ProgramResult]) -> str:
 
     lines: list[str] = []
     for r in results:
-        p = r.program
-        dist = f"{p.distribution} " if p.distribution else ""
         lines.append(
-            f"{p.id} ({dist}{p.version}): {len(r.checks)} example(s), "
+            f"{r.versions}: {len(r.checks)} example(s), "
             f"{len(r.checks) - len(r.failed)} passed, {len(r.failed)} failed"
         )
         for check in r.failed:

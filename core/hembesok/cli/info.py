@@ -1,36 +1,114 @@
-"""`hembesok plugins`, `programs` and `schema`: what is installed and what the contracts are."""
+"""`hembesok plugins`, `programs` and `schema`: what is installed and what the contracts are.
+
+A plugin package and the program and instrument files inside it each carry a version of
+their own (`hembesok-nassjo` 1.0.0 holds program `nassjo` 1.1.0); every command that
+shows one says which it is, with `versions_shown`, and the JSON names them
+`package_version`, `program_version` and `instrument_version`.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from hembesok.cli.common import engine as _engine
 from hembesok.io import schemas
 
+if TYPE_CHECKING:
+    from hembesok.engine.engine import Engine
+    from hembesok.plugins.manager import LoadedPlugins, PluginInfo
+
+#: What a plugin registers: (kind, id, version), kind "program" or "instrument".
+Registered = tuple[str, str, str]
+
+
+def versions_shown(items: Sequence[Registered], package: str, package_version: str) -> str:
+    """Each program or instrument with its own version, then the package with its version:
+    `nassjo 1.1.0 (program), package hembesok-nassjo 1.0.0`. One version when a single
+    item has the package's: `vaggeryd 1.0.0 (program and package hembesok-vaggeryd)`.
+    A bare number beside a package name would leave the reader guessing whose it is."""
+    if len(items) == 1 and package and items[0][2] == package_version:
+        kind, ident, version = items[0]
+        return f"{ident} {version} ({kind} and package {package})"
+    parts = [f"{ident} {version} ({kind})" for kind, ident, version in items]
+    if package:
+        parts.append(" ".join(part for part in ("package", package, package_version) if part))
+    return ", ".join(parts)
+
+
+def package_versions(loaded: LoadedPlugins) -> dict[str, str]:
+    """Distribution name -> its installed version ('' when not known, as for a module a
+    test registers)."""
+    out: dict[str, str] = {}
+    for info in loaded.plugins:
+        out.setdefault(info.distribution, info.version)
+    return out
+
+
+def registered_by(engine: Engine, distribution: str) -> list[Registered]:
+    """The programs, then the instruments, a distribution registers, each by id."""
+    programs = [
+        ("program", p.id, p.version)
+        for p in sorted(engine.programs.values(), key=lambda p: p.id)
+        if p.distribution == distribution
+    ]
+    instruments = [
+        ("instrument", i.id, i.version)
+        for i in sorted(engine.instruments.values(), key=lambda i: i.id)
+        if i.distribution == distribution
+    ]
+    return programs + instruments
+
+
+def _plugin_json(engine: Engine, info: PluginInfo) -> dict[str, Any]:
+    """A plugin for machines: each version under a name that says whose it is."""
+    items = registered_by(engine, info.distribution)
+    return {
+        "name": info.name,
+        "distribution": info.distribution,
+        "package_version": info.version,
+        "module": info.module,
+        "builtin": info.builtin,
+        "hooks": list(info.hooks),
+        "programs": [
+            {"id": ident, "program_version": version}
+            for kind, ident, version in items
+            if kind == "program"
+        ],
+        "instruments": [
+            {"id": ident, "instrument_version": version}
+            for kind, ident, version in items
+            if kind == "instrument"
+        ],
+    }
+
+
+def _plugin_line(engine: Engine, info: PluginInfo) -> str:
+    """A plugin in one line: its name, what it registers with their versions, its hooks."""
+    if info.builtin:
+        shown = f"package {info.distribution} {info.version} (built in)"
+    else:
+        shown = versions_shown(
+            registered_by(engine, info.distribution), info.distribution, info.version
+        )
+    return f"{info.name}  {shown}  hooks: {', '.join(info.hooks)}"
+
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def plugins(as_json: bool) -> None:
-    """List the plugins found, with their distributions and hooks, and the speed-ups."""
+    """List the plugins found: their packages, the programs and instruments each registers
+    (each with its version), their hooks, and the speed-ups."""
     from hembesok.io.speedups import SPEEDUPS, speedups
 
     engine = _engine(warn=False)  # it lists what failed itself
     loaded = engine.loaded
     if as_json:
         out = {
-            "plugins": [
-                {
-                    "name": i.name,
-                    "distribution": i.distribution,
-                    "version": i.version,
-                    "module": i.module,
-                    "builtin": i.builtin,
-                    "hooks": list(i.hooks),
-                }
-                for i in loaded.plugins
-            ],
+            "plugins": [_plugin_json(engine, i) for i in loaded.plugins],
             "failed": [
                 {"name": f.name, "distribution": f.distribution, "error": f.error}
                 for f in loaded.failures
@@ -45,8 +123,7 @@ def plugins(as_json: bool) -> None:
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     for i in loaded.plugins:
-        kind = " (built in)" if i.builtin else ""
-        click.echo(f"{i.name}  {i.distribution} {i.version}{kind}  hooks: {', '.join(i.hooks)}")
+        click.echo(_plugin_line(engine, i))
     for f in loaded.failures:
         click.echo(f"{f.name}  {f.distribution}  FAILED TO LOAD: {f.error}")
     for name in loaded.skipped:
@@ -72,20 +149,35 @@ def programs(as_json: bool, lang: str) -> None:
     """List the installed programs."""
     from hembesok.api import list_programs  # the same rows the library and the service give
 
-    rows = list_programs(_engine())
+    engine = _engine()
+    rows = list_programs(engine)
     if as_json:
         click.echo(json.dumps({"programs": rows}, ensure_ascii=False, indent=2))
         return
+    packages = package_versions(engine.loaded)
     for row in rows:
-        click.echo(
-            f"{row['id']}  {row['version']}  {row['title'][lang]}  ({row['distribution']}; visits: {', '.join(row['visits'])})"
+        shown = versions_shown(
+            [("program", row["id"], row["version"])],
+            row["distribution"],
+            packages.get(row["distribution"], ""),
         )
+        click.echo(f"{shown}  {row['title'][lang]}  (visits: {', '.join(row['visits'])})")
 
 
 @click.command()
 @click.argument("name", type=click.Choice(list(schemas.NAMES)))
-def schema(name: str) -> None:
-    """Print a JSON Schema: program, case or plan."""
-    from hembesok.io import schemas
+@click.option(
+    "--self-contained",
+    is_flag=True,
+    help="With the schemas it refers to embedded, every reference inside the one file: "
+    "for an editor's copy beside a program file (hembesok new-plugin writes one).",
+)
+def schema(name: str, self_contained: bool) -> None:
+    """Print a JSON Schema: program, case, plan, compact-plan, instrument, response or
+    screening."""
+    if self_contained:
+        from hembesok.authoring.schema_copy import self_contained_text
 
+        click.echo(self_contained_text(name), nl=False)
+        return
     click.echo(schemas.schema_text(name), nl=False)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,9 +251,8 @@ def parse_yaml(text: str, path: str) -> Document:
         _check_nodes(loader, node, path)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
-        raise DocumentError(path, position, without_names(yaml_advice(exc))) from None
+        position, advice = yaml_advice(exc, text)
+        raise DocumentError(path, position, without_names(advice)) from None
     except yaml.YAMLError as exc:  # e.g. a character YAML does not allow (NUL, DEL, ...)
         position = _reader_position(exc, text)
         raise DocumentError(path, position, _reader_message(exc)) from None
@@ -318,29 +317,425 @@ def without_names(message: str) -> str:
     )
 
 
-def yaml_advice(exc: yaml.MarkedYAMLError) -> str:
-    """A YAML syntax error in words an author can act on, not only PyYAML's terms."""
+def yaml_advice(exc: yaml.MarkedYAMLError, text: str = "") -> tuple[Position, str]:
+    """A YAML syntax error in words an author can act on, and the place to change.
+
+    PyYAML and libyaml name the parser's state ("expected <block end>, but found
+    '<block mapping start>'", "did not find expected key"), not the mistake, and often at
+    a place after it; with the text at hand the common mistakes are told apart by the
+    indentation of the lines around the error. The words never quote the document: only
+    lines, columns and YAML's own characters are named.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+    lines = _Lines(text.splitlines())
+    for diagnose in _DIAGNOSES:
+        found = diagnose(exc, lines, text)
+        if found is not None:
+            return found[0], f"YAML syntax error: {found[1]}"
+    return position, _parser_words(exc)
+
+
+def _parser_words(exc: yaml.MarkedYAMLError) -> str:
+    """The parser's own problem, with a hint where one applies: what no diagnosis knew."""
     problem = exc.problem or "invalid YAML"
     context = exc.context or ""
-    if "expected <block end>" in problem or "expected <block end>" in context:
+    if _kind(exc) == "block":
         hint = (
             "this line is indented differently from the lines around it: a key's value "
             "goes on the same line or indented under it, and keys of one mapping line up"
         )
-    elif "mapping values are not allowed" in problem:
-        hint = (
-            "a colon followed by a space starts a key: put quotes around a text that "
-            'contains ": ", or indent the line under its key'
+        return f"YAML syntax error: {hint}"
+    if "found undefined alias" in problem or "found unhashable key" in problem:
+        return f"YAML syntax error: {problem} (an alias or a key YAML cannot use)"
+    if "while scanning" in context and "end of stream" in problem:
+        return f"YAML syntax error: the file ends in the middle of a value ({problem})"
+    return f"YAML syntax error: {problem}"
+
+
+def _kind(exc: yaml.MarkedYAMLError) -> str:
+    """The kind of a syntax error, alike for PyYAML's and libyaml's wording."""
+    problem = exc.problem or ""
+    context = exc.context or ""
+    if "\\t" in problem or "tab" in problem:
+        return "tab"
+    if "quoted scalar" in context:
+        return "quoted"
+    if "expected ',' or" in problem or ("node content" in problem and "flow" in context):
+        return "flow"
+    if "could not find expected ':'" in problem:
+        return "simple_key"
+    if "mapping values are not allowed" in problem:
+        return "colon"
+    if any(
+        words in problem
+        for words in (
+            "expected <block end>",
+            "did not find expected key",
+            "did not find expected '-' indicator",
+            "document start",
         )
-    elif "could not find expected ':'" in problem:
-        hint = "a key is missing its colon, or a line of a text is not indented under its key"
-    elif "found character '\\t'" in problem:
-        hint = "YAML indents with spaces only: replace the tab with spaces"
-    elif "found undefined alias" in problem or "found unhashable key" in problem:
-        hint = "an alias or a key YAML cannot use"
+    ):
+        return "block"
+    return ""
+
+
+_ITEM = re.compile(r"-(?:[ ]+|$)")
+_KEY = re.compile(
+    r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"\[\]{},:-][^#]*?|-[^\s#][^#]*?)[ ]*:(?:[ ]+|$)"""
+)
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """The lines of a YAML text, read for their indentation only (never quoted)."""
+
+    lines: list[str]
+
+    def text(self, i: int) -> str:
+        return self.lines[i] if 0 <= i < len(self.lines) else ""
+
+    def indent(self, i: int) -> int:
+        line = self.text(i)
+        return len(line) - len(line.lstrip(" "))
+
+    def is_content(self, i: int) -> bool:
+        """Not blank and not only a comment."""
+        stripped = self.text(i).strip()
+        return bool(stripped) and not stripped.startswith("#")
+
+    def above(self, i: int) -> Iterator[int]:
+        """The lines above `i` with content, nearest first."""
+        return (j for j in range(min(i, len(self.lines)) - 1, -1, -1) if self.is_content(j))
+
+    def previous(self, i: int) -> int | None:
+        return next(self.above(i), None)
+
+    def following(self, i: int) -> int | None:
+        """The nearest line below `i` with content."""
+        return next((j for j in range(i + 1, len(self.lines)) if self.is_content(j)), None)
+
+    def is_item(self, i: int) -> bool:
+        """A list item: `-` and a space (or the line's end) where the line starts."""
+        return _ITEM.match(self.text(i), self.indent(i)) is not None
+
+    def key_column(self, i: int) -> int:
+        """Where the key (or text) of a line starts, after any list dashes."""
+        line, at = self.text(i), self.indent(i)
+        while (item := _ITEM.match(line, at)) is not None and item.end() > at:
+            at = item.end()
+        return at
+
+    def key(self, i: int) -> re.Match[str] | None:
+        """The key of a line and its colon, after any list dashes; None for a line of text."""
+        return _KEY.match(self.text(i), self.key_column(i))
+
+    def nearest_item(self, items: Sequence[int], indent: int) -> int:
+        """Of these list items, the one whose - is nearest `indent` (the lower on a tie)."""
+        return min(items, key=lambda i: (abs(self.indent(i) - indent), -i))
+
+    def opens_value(self, i: int) -> bool:
+        """A key or a list item: the start of a value (a line of text is neither)."""
+        return self.key(i) is not None or self.is_item(i)
+
+    def holds_from(self, i: int) -> int:
+        """The column after which a line is read as part of line `i`'s value."""
+        return self.key_column(i) if self.key(i) is not None else self.indent(i)
+
+    def has_value(self, i: int) -> bool:
+        """A key with its value on its own line, or a list item that is a text: a deeper
+        line below it cannot be a value of its own."""
+        line = self.text(i)
+        found = self.key(i)
+        at = found.end() if found is not None else self.key_column(i)
+        if found is None and not self.is_item(i):
+            return False
+        rest = re.sub(r"(?:^|[ ]+)#.*$", "", line[at:]).strip()
+        return bool(rest) and not rest.startswith(("|", ">", "&", "!"))
+
+
+Diagnosis = tuple[Position, str] | None
+
+
+def _tab(exc: yaml.MarkedYAMLError, lines: _Lines, text: str) -> Diagnosis:
+    """A tab in the indentation (or where YAML expects a space)."""
+    mark = exc.problem_mark
+    if mark is None:
+        return None
+    line = lines.text(mark.line)
+    at_tab = line[mark.column : mark.column + 1] == "\t"
+    if _kind(exc) != "tab" and not at_tab:
+        return None
+    lead = len(line) - len(line.lstrip(" \t"))
+    if "\t" in line[:lead]:
+        column = line.index("\t") + 1
+        return Position(mark.line + 1, column), (
+            "this line is indented with a tab, and YAML indents with spaces only: replace "
+            "the tab with spaces"
+        )
+    column = mark.column + 1 if at_tab else (line.find("\t") + 1 or mark.column + 1)
+    return Position(mark.line + 1, column), (
+        "a tab stands where YAML expects a space: replace it with a space"
+    )
+
+
+def _quote(exc: yaml.MarkedYAMLError, lines: _Lines, text: str) -> Diagnosis:
+    """A quoted text never closed, or closed only on a later line."""
+    opened = exc.context_mark if _kind(exc) == "quoted" else None
+    closed_on: int | None = None
+    if opened is None and exc.problem_mark is not None and _kind(exc) in ("block", "colon"):
+        opened, closed_on = _quoted_across_lines(lines, exc.problem_mark.line)
+    if opened is None:
+        return None
+    quote = lines.text(opened.line)[opened.column : opened.column + 1]
+    if quote not in ('"', "'"):
+        return None
+    inside = 'a " inside it is written \\"' if quote == '"' else "a ' inside it is written ''"
+    if closed_on is None:
+        what = (
+            f"opens with {quote} but is never closed, so the rest of the file is read as part of it"
+        )
     else:
-        return f"YAML syntax error: {problem}"
-    return f"YAML syntax error: {problem} ({hint})"
+        what = (
+            f"opens with {quote} but is closed only on line {closed_on + 1}, so the lines "
+            "between are read as part of it"
+        )
+    return Position(opened.line + 1, opened.column + 1), (
+        f"this text {what}: end it with {quote} on this line ({inside})"
+    )
+
+
+def _quoted_across_lines(lines: _Lines, line: int) -> tuple[yaml.Mark | None, int | None]:
+    """The start of a quoted text that began above `line` and ended on it, if one did:
+    the usual reason for an error further along a line. Only the lines up to `line` are
+    scanned (with PyYAML's own scanner, so quoting rules are YAML's)."""
+    found: tuple[yaml.Mark | None, int | None] = (None, None)
+    try:
+        for token in yaml.scan("\n".join(lines.lines[: line + 1]), Loader=yaml.SafeLoader):
+            start, end = token.start_mark, token.end_mark
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and start.line < line == end.line
+            ):
+                found = (start, end.line)
+    except yaml.YAMLError:
+        pass  # the tokens before the error are all that is needed
+    return found
+
+
+def _flow(exc: yaml.MarkedYAMLError, lines: _Lines, text: str) -> Diagnosis:
+    """A list in [ ] or a mapping in { } that is not closed, or lacks a comma."""
+    mark = exc.problem_mark
+    if _kind(exc) != "flow" or mark is None:
+        return None
+    opened = _open_bracket(lines, mark.line, mark.column)
+    if opened is None:
+        return None
+    bracket = lines.text(opened.line)[opened.column : opened.column + 1]
+    if bracket not in ("[", "{"):
+        return None
+    close, what = ("]", "list") if bracket == "[" else ("}", "mapping")
+    before = lines.previous(mark.line) if mark.column <= lines.indent(mark.line) else None
+    if (
+        mark.line == opened.line
+        or close in lines.text(mark.line)[mark.column :]
+        or (before is not None and lines.text(before).rstrip().endswith(","))
+    ):
+        return Position(mark.line + 1, mark.column + 1), (
+            f"a comma is missing before this point: the items of the {what} in {bracket} "
+            f"{close} that opens on line {opened.line + 1}, column {opened.column + 1}, are "
+            "separated by a comma and a space"
+        )
+    return Position(opened.line + 1, opened.column + 1), (
+        f"this {bracket} is never closed, so the lines after it are read as part of its "
+        f"{what}: end the {what} with {close}"
+    )
+
+
+def _open_bracket(lines: _Lines, line: int, column: int) -> yaml.Mark | None:
+    """The innermost [ or { still open at a place, found with PyYAML's own scanner over
+    the text before it."""
+    text = "\n".join([*lines.lines[:line], lines.text(line)[:column]])
+    opened: list[yaml.Mark] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                opened.append(token.start_mark)
+            elif opened and isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken):
+                opened.pop()
+    except yaml.YAMLError:
+        pass  # the tokens before the error are all that is needed
+    return opened[-1] if opened else None
+
+
+def _reserved(exc: yaml.MarkedYAMLError, lines: _Lines, text: str) -> Diagnosis:
+    """A plain text starting with a character YAML reserves (` @ %)."""
+    mark = exc.problem_mark
+    if mark is None or "cannot start any token" not in (exc.problem or ""):
+        return None
+    character = lines.text(mark.line)[mark.column : mark.column + 1]
+    if character not in ("`", "@", "%"):
+        return None
+    return Position(mark.line + 1, mark.column + 1), (
+        f"a text cannot start with {character}, which YAML reserves: put the whole text in quotes"
+    )
+
+
+def _simple_key(exc: yaml.MarkedYAMLError, lines: _Lines, text: str) -> Diagnosis:
+    """A line read as a key that has no colon."""
+    where = exc.context_mark
+    if _kind(exc) != "simple_key" or where is None:
+        return None
+    return Position(where.line + 1, where.column + 1), _NO_COLON
+
+
+_NO_COLON = (
+    "this line has no colon after its key: write the key, a colon and a space, then its "
+    "value; if the line continues a text from the line above, indent it deeper than that "
+    "text's key"
+)
+
+
+def _colon(exc: yaml.MarkedYAMLError, lines: _Lines, text: str) -> Diagnosis:
+    """A colon and a space where YAML cannot start a key: inside a text, on a line indented
+    under a key that already has its value, or after a line that lacks its colon."""
+    mark = exc.problem_mark
+    if _kind(exc) != "colon" or mark is None:
+        return None
+    here = mark.line
+    words = lines.text(here)[lines.key_column(here) : mark.column].strip()
+    in_text = (
+        Position(here + 1, mark.column + 1),
+        (
+            "a colon followed by a space starts a key, and this one stands inside a text: put "
+            "the whole text in quotes"
+        ),
+    )
+    above = lines.previous(here)
+    if not words or " " in words or above is None:  # a colon after several words: prose
+        return in_text
+    owner = above  # the line whose value this one is read as part of
+    while not lines.opens_value(owner) and (up := lines.previous(owner)) is not None:
+        owner = up
+    if lines.has_value(owner) and lines.indent(here) > lines.holds_from(owner):
+        return _deeper(lines, here, owner)
+    first = lines.following(owner)
+    if owner != above and first is not None and lines.indent(first) == lines.indent(here):
+        return Position(first + 1, lines.indent(first) + 1), (
+            "this line has no colon after its key, so it and the lines after it, to line "
+            f"{here + 1}, are read as one text: write the key, a colon and a space, then its "
+            "value"
+        )
+    return in_text
+
+
+def _deeper(lines: _Lines, here: int, above: int) -> tuple[Position, str]:
+    """A line indented under a key (or list item) whose value is already on its line."""
+    position = Position(here + 1, lines.indent(here) + 1)
+    if lines.key(above) is None:  # a list item that is a text
+        return position, (
+            f"this line is indented deeper than the list item above it (line {above + 1}), "
+            "so it is read as part of that item's text; line it up with that item's - "
+            f"(column {lines.indent(above) + 1}) and start it with - to make it an item of "
+            "its own"
+        )
+    what = "list item" if lines.is_item(here) else "line"
+    told = (
+        f"this {what} is indented deeper than the key above it (line {above + 1}), so it is "
+        "read as part of that key's value, which is already on that line"
+    )
+    items = [i for i in range(above) if lines.is_content(i) and lines.is_item(i)]
+    if lines.is_item(here) and items:
+        near = lines.nearest_item(items, lines.indent(here))
+        return position, (
+            f"{told}; line its - up with the list item on line {near + 1} (column "
+            f"{lines.indent(near) + 1}), or remove that key's value if this list is its value"
+        )
+    return position, (
+        f"{told}; line it up with that key (column {lines.key_column(above) + 1}), or move "
+        "that value off the key's line if this line belongs under it"
+    )
+
+
+def _block(exc: yaml.MarkedYAMLError, lines: _Lines, text: str) -> Diagnosis:
+    """A line whose indentation fits no open mapping or list."""
+    mark = exc.problem_mark
+    if _kind(exc) != "block" or mark is None:
+        return None
+    here = mark.line
+    if mark.column > lines.indent(here):
+        return Position(here + 1, mark.column + 1), (
+            "more follows a value that is already complete on this line (a quoted text, or a "
+            "list or mapping in brackets): put the whole value in quotes, or remove what follows"
+        )
+    above = lines.previous(here)
+    if above is None:
+        return None
+    if lines.has_value(above) and lines.indent(here) > lines.holds_from(above):
+        return _deeper(lines, here, above)
+    if lines.is_item(here):
+        return _misplaced_item(lines, here)
+    return _misplaced_key(lines, here, above)
+
+
+def _misplaced_item(lines: _Lines, here: int) -> tuple[Position, str]:
+    """A list item at a column where no list of the lines above has its items."""
+    indent = lines.indent(here)
+    items = [i for i in range(here) if lines.is_content(i) and lines.is_item(i)]
+    position = Position(here + 1, indent + 1)
+    if not items:
+        return position, (
+            "this list item stands where a key is expected: put it under a key ending with a "
+            "colon, indented deeper than that key"
+        )
+    near = lines.nearest_item(items, indent)
+    column = lines.indent(near) + 1
+    return position, (
+        f"this list item is indented differently from the list item on line {near + 1} "
+        f"(column {column}): the - of the items of one list line up; move this one to "
+        f"column {column}"
+    )
+
+
+def _misplaced_key(lines: _Lines, here: int, above: int) -> Diagnosis:
+    """A key between the columns of the mappings above it, or at the column of a list's -."""
+    indent = lines.indent(here)
+    position = Position(here + 1, indent + 1)
+    holder = next((i for i in lines.above(here) if lines.indent(i) <= indent), None)
+    if holder is not None and lines.is_item(holder) and lines.indent(holder) == indent:
+        return position, (
+            f"this key stands at the column of the - of the list item on line {holder + 1}, "
+            "so it is neither a new item nor a key of that item: indent it to column "
+            f"{lines.key_column(holder) + 1} to add it to the item, or start it with - for a "
+            "new item"
+        )
+    sibling = lines.key_column(above) + 1
+    if indent + 1 >= sibling:
+        return None
+    if holder is None:
+        return position, (
+            f"this line is indented less than the key above it (line {above + 1}, column "
+            f"{sibling}), and the keys at the top of the file line up with the first one: "
+            f"move it to column {sibling}, or start every top-level key at column 1"
+        )
+    column = lines.indent(holder) + 1
+    if lines.is_item(holder):  # its column holds the item's -, not a key
+        outer, move = (
+            f"the - of the list item that holds them (line {holder + 1}, column {column})",
+            f"column {sibling}",
+        )
+    else:
+        outer = f"the key that holds them (line {holder + 1}, column {column})"
+        move = f"column {sibling} or {column}"
+    return position, (
+        f"this line is indented less than the key above it (line {above + 1}, column "
+        f"{sibling}) and more than {outer}, so it belongs to neither: keys of one mapping "
+        f"line up; move it to {move}"
+    )
+
+
+_DIAGNOSES = (_tab, _reserved, _quote, _flow, _simple_key, _colon, _block)
 
 
 # --- JSON ---------------------------------------------------------------------------------
