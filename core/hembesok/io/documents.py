@@ -251,8 +251,7 @@ def parse_yaml(text: str, path: str) -> Document:
         _check_nodes(loader, node, path)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        position, advice = yaml_advice(exc, text)
-        raise DocumentError(path, position, without_names(advice)) from None
+        raise DocumentError(path, *yaml_advice(exc, text)) from None
     except yaml.YAMLError as exc:  # e.g. a character YAML does not allow (NUL, DEL, ...)
         position = _reader_position(exc, text)
         raise DocumentError(path, position, _reader_message(exc)) from None
@@ -338,7 +337,7 @@ def yaml_advice(exc: yaml.MarkedYAMLError, text: str = "") -> tuple[Position, st
 
 def _parser_words(exc: yaml.MarkedYAMLError) -> str:
     """The parser's own problem, with a hint where one applies: what no diagnosis knew."""
-    problem = exc.problem or "invalid YAML"
+    problem = without_names(exc.problem or "invalid YAML")
     context = exc.context or ""
     if _kind(exc) == "block":
         hint = (

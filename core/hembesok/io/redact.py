@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_FIELD_NAME = re.compile(r"[A-Za-z_](?:[A-Za-z_.-]|[0-9](?![0-9]{3})){0,63}")
+_FIELD_NAME = re.compile(r"[$A-Za-z_](?:[A-Za-z_.-]|[0-9](?![0-9]{3})){0,63}")
 #: How a key that is not shown stands in a path or message.
 NOT_SHOWN = "…"
 
