@@ -1,12 +1,14 @@
 """The rules of every bundled programme written by hand in plain Python: the yardstick for
 the engine's speed.
 
-The same answers as the engine gives under the six bundled program files (barnsakert,
-goteborg, nassjo, rikshandboken, rinkeby, vaggeryd) and the two instruments (epds,
-barnsakert), with none of the engine's generality: no plugins, no condition language, no
-reasons, no traces, no provenance. Each programme's eligibility is a function below, its
-schedule and site list constants; visit statuses, replaced visits and questionnaire
-scores are worked out directly. A case is the parsed JSON (already schema-valid).
+The same answers as the engine gives under the eight bundled program files (barnsakert,
+goteborg, jonkopings_lan, nassjo, rikshandboken, rinkeby, vaggeryd, vaxa_tryggt) and the
+two instruments (epds, barnsakert), with none of the engine's generality: no plugins, no
+condition language, no reasons, no traces, no provenance. Each programme's eligibility is
+a function below, its schedule, vaccine doses and site list constants (Växa tryggt's
+sites with their CNI over time, Jönköping's municipalities with the visit each offers);
+visit and dose statuses, corrected ages, replaced visits and questionnaire scores are
+worked out directly. A case is the parsed JSON (already schema-valid).
 
 - `decide(case, as_of)`: per programme id, (status, missing facts), as
   `Engine.decide` gives them (`Decision.status`, `Decision.missing_facts`);
@@ -16,7 +18,8 @@ scores are worked out directly. A case is the parsed JSON (already schema-valid)
 Only the programs' ids, versions and SHA-256 digests are read from their files, once,
 when this module is imported. `tests/test_benchmarks.py` checks that both functions
 agree with the engine on thousands of generated families and on every example of the
-program files; `library_vs_handwritten.py` times the two side by side.
+program files, and that the constants here are the files' own;
+`library_vs_handwritten.py` times the two side by side.
 """
 
 from __future__ import annotations
@@ -36,7 +39,16 @@ COMPACT_SCHEMA = "urn:hembesok:schema:compact-plan:1"
 
 # --- the programs' files: id, version and the first 12 hex digits of their hash -----------
 
-PROGRAM_IDS = ("barnsakert", "goteborg", "nassjo", "rikshandboken", "rinkeby", "vaggeryd")
+PROGRAM_IDS = (
+    "barnsakert",
+    "goteborg",
+    "jonkopings_lan",
+    "nassjo",
+    "rikshandboken",
+    "rinkeby",
+    "vaggeryd",
+    "vaxa_tryggt",
+)
 
 
 def _read_program(pid: str) -> tuple[str, str]:
@@ -157,6 +169,53 @@ RINKEBY_SITES = _site_table(
 )
 RINKEBY_PLACES = _places("Stockholm", "Botkyrka", "Sundbyberg", "Huddinge")
 VAGGERYD_SITES = frozenset(normal(n) for n in ("vaggeryd", "Vaggeryd", "Vaggeryds kommun", "0665"))
+# Jönköpings län: by municipality (not Nässjö or Vaggeryd); each offers one of the two
+# visits, the newborn one everywhere for now.
+_NEWBORN_ONLY = ("newborn",)
+JONKOPING_SITES: dict[str, tuple[str, ...]] = {
+    normal(name): visits
+    for names, visits in (
+        (("aneby", "Aneby", "Aneby kommun", "0604"), _NEWBORN_ONLY),
+        (("eksjo", "Eksjö", "Eksjö kommun", "0686"), _NEWBORN_ONLY),
+        (("gislaved", "Gislaved", "Gislaveds kommun", "0662"), _NEWBORN_ONLY),
+        (("gnosjo", "Gnosjö", "Gnosjö kommun", "0617"), _NEWBORN_ONLY),
+        (("habo", "Habo", "Habo kommun", "0643"), _NEWBORN_ONLY),
+        (("jonkoping", "Jönköping", "Jönköpings kommun", "0680"), _NEWBORN_ONLY),
+        (("mullsjo", "Mullsjö", "Mullsjö kommun", "0642"), _NEWBORN_ONLY),
+        (("savsjo", "Sävsjö", "Sävsjö kommun", "0684"), _NEWBORN_ONLY),
+        (("tranas", "Tranås", "Tranås kommun", "0687"), _NEWBORN_ONLY),
+        (("vetlanda", "Vetlanda", "Vetlanda kommun", "0685"), _NEWBORN_ONLY),
+        (("varnamo", "Värnamo", "Värnamo kommun", "0683"), _NEWBORN_ONLY),
+    )
+    for name in names
+}
+# Växa tryggt (placeholder sites): by listed BVC, else by municipality. Per site: its CNI
+# over time ((value, from, to), both inclusive, None an open end) and whether it works in a
+# particularly vulnerable municipality (None: not said, so the default, False), both read
+# on the birth date. The municipalities the sites lie in (a municipality site lies in
+# itself): a family living elsewhere, with no listed BVC, is not eligible.
+VaxaSite = tuple[tuple[tuple[float, dt.date | None, dt.date | None], ...], bool | None]
+_2023 = dt.date(2023, 1, 1)
+VAXA_SITES: dict[str, VaxaSite] = {
+    normal(name): site
+    for names, site in (
+        (("bvc_a", "BVC A (platshållare)", "BVC A"), (((1.52, _2023, None),), False)),
+        (("bvc_b", "BVC B (platshållare)", "BVC B"), (((1.12, _2023, None),), False)),
+        (("bvc_c", "BVC C (platshållare)", "BVC C"),
+         (((1.42, _2023, dt.date(2023, 6, 30)), (1.21, dt.date(2023, 7, 1), None)), False)),
+        (("bvc_d", "BVC D (platshållare)", "BVC D"), (((1.3, _2023, None),), False)),
+        (("bvc_e", "BVC E (platshållare)", "BVC E"), (((1.05, _2023, None),), True)),
+        (("kommun_x", "Kommun X (platshållare)", "Kommun X"), ((), True)),
+        (("kommun_y", "Kommun Y (platshållare)", "Kommun Y"), ((), True)),
+    )
+    for name in names
+}
+VAXA_PLACES = _places(
+    "Kommun W (platshållare)", "Kommun X (platshållare)",  # where the BVCs lie
+    "kommun_x", "Kommun X", "kommun_y", "Kommun Y (platshållare)", "Kommun Y",  # municipalities
+)
+VAXA_VALID_FROM = dt.date(2023, 1, 1)
+VAXA_CNI_ABOVE = 1.3  # site.cni greater_than
 # fmt: on
 
 # --- eligibility, one function per programme: (status, missing facts) --------------------
@@ -308,18 +367,108 @@ def vaggeryd(case: dict[str, Any], either: bool | None) -> tuple[str, tuple[str,
     return UNDETERMINED, missing
 
 
+def birthing_parent(first: dict[str, Any] | None) -> bool | None:
+    """first_child.birthing_parent as sent, or false when it is no parent's first child, or
+    true when it is both parents' first."""
+    if not first:
+        return None
+    birthing = first.get("birthing_parent")
+    if birthing is None:
+        if first.get("either_parent") is False:
+            return False
+        if first.get("both_parents") is True:
+            return True
+    return birthing
+
+
+def jonkopings_lan(
+    case: dict[str, Any], either: bool | None
+) -> tuple[str, tuple[str, ...], tuple[str, ...] | None]:
+    """Living in one of the county's municipalities (not Nässjö or Vaggeryd); first child
+    of at least one parent. Also the visits the municipality offers (None: not known)."""
+    municipality = case.get("municipality")
+    offers = None if municipality is None else JONKOPING_SITES.get(normal(municipality))
+    if (municipality is not None and offers is None) or either is False:
+        return NOT_ELIGIBLE, (), offers
+    if offers is not None and either:
+        return ELIGIBLE, (), offers
+    missing = ("municipality",) if municipality is None else ()
+    if either is None:
+        missing += ("first_child.either_parent",)
+    return UNDETERMINED, missing, offers
+
+
+def vaxa_tryggt(
+    case: dict[str, Any], birth: dt.date, first: dict[str, Any] | None
+) -> tuple[str, tuple[str, ...]]:
+    """Born from 2023 on, to a first-time mother; listed at a BVC (else living in a
+    municipality) whose CNI on the birth date is above 1.3, or that works in a
+    particularly vulnerable municipality. The BVC's own values win over its
+    municipality's."""
+    bvc = case.get("listed_bvc")
+    municipality = case.get("municipality")
+    at_bvc = VAXA_SITES.get(normal(bvc)) if bvc is not None else None
+    at_home = VAXA_SITES.get(normal(municipality)) if municipality is not None else None
+    vulnerable: bool | None = None  # the any-rule on the site facts
+    if at_bvc is not None or at_home is not None:
+        site: bool | None = True
+        matched = [s for s in (at_bvc, at_home) if s is not None]
+        cni = None
+        for periods, _ in matched:
+            for value, start, end in periods:
+                if (start is None or start <= birth) and (end is None or birth <= end):
+                    cni = value
+                    break
+            if cni is not None:
+                break
+        pv = next((v for _, v in matched if v is not None), False)
+        if pv or (cni is not None and cni > VAXA_CNI_ABOVE):
+            vulnerable = True
+        elif cni is not None:
+            vulnerable = False
+    elif bvc is None or municipality is None:
+        # Not named, or named nowhere; living elsewhere settles it.
+        away = municipality is not None and normal(municipality) not in VAXA_PLACES
+        site = False if away else None
+    else:
+        site = False
+    birthing = birthing_parent(first)
+    if birthing is False or vulnerable is False:
+        rule: bool | None = False
+    elif birthing and vulnerable:
+        rule = True
+    else:
+        rule = None
+    if site is False or rule is False or birth < VAXA_VALID_FROM:
+        return NOT_ELIGIBLE, ()
+    if site and rule:
+        return ELIGIBLE, ()
+    missing: tuple[str, ...] = ()
+    if site is None:
+        missing = ("listed_bvc",) if bvc is None else ()
+        if municipality is None:
+            missing += ("municipality",)
+    if rule is None and birthing is None:
+        missing += ("first_child.birthing_parent",)
+    return UNDETERMINED, missing
+
+
 def decide(case: dict[str, Any], as_of: dt.date) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Per programme id: (eligible | not_eligible | undetermined, the facts missing)."""
     birth = dt.date.fromisoformat(case["child"]["birth_date"])
-    either = either_parent(case.get("first_child"))
+    first = case.get("first_child")
+    either = either_parent(first)
     status, missing, _ = barnsakert(case, as_of)
+    j_status, j_missing, _ = jonkopings_lan(case, either)
     return {
         "barnsakert": (status, missing),
         "goteborg": goteborg(case, birth, either),
+        "jonkopings_lan": (j_status, j_missing),
         "nassjo": nassjo(case, birth, either),
         "rikshandboken": (ELIGIBLE, ()),  # every child
         "rinkeby": rinkeby(case, birth, either),
         "vaggeryd": vaggeryd(case, either),
+        "vaxa_tryggt": vaxa_tryggt(case, birth, first),
     }
 
 
@@ -368,6 +517,10 @@ GOTEBORG_VISITS = RINKEBY_VISITS = (
     ("twelve_months", (12, 0), _1M, _1M),
     ("fifteen_months", (15, 0), _1M, _1M),
 )
+JONKOPING_VISITS = (
+    ("newborn", (0, 14), _1W, _1W),
+    ("eight_months", (8, 0), _1M, _1M),
+)
 NASSJO_VISITS = (
     ("newborn", (0, 14), _1W, _1W),
     ("four_months", (4, 0), _2W, _2W),
@@ -379,54 +532,140 @@ VAGGERYD_VISITS = (
     ("two_months", (2, 0), _2W, _2W),
     ("eight_months", (8, 0), _1M, _1M),
 )
+VAXA_VISITS = (
+    ("newborn", (0, 10), (0, 3), (0, 4)),
+    ("two_months", (2, 0), _2W, _2W),
+    ("four_months", (4, 0), _2W, _2W),
+    ("eight_months", (8, 0), _1M, _1M),
+    ("twelve_months", (12, 0), _1M, _1M),
+    ("fifteen_months", (15, 0), _1M, _1M),
+)
 SCHEDULES = {
     "barnsakert": BARNSAKERT_VISITS,
     "goteborg": GOTEBORG_VISITS,
+    "jonkopings_lan": JONKOPING_VISITS,
     "nassjo": NASSJO_VISITS,
     "rikshandboken": RIKSHANDBOKEN_VISITS,
     "rinkeby": RINKEBY_VISITS,
     "vaggeryd": VAGGERYD_VISITS,
+    "vaxa_tryggt": VAXA_VISITS,
 }
+# Corrected age: the national developmental checks without a vaccination count from the
+# date the child would have been born at term (40+0), for a child born before 37+0
+# weeks, while the visit's chronological target is under 2 years.
+CORRECTED = {"rikshandboken": frozenset({"bvc_4_weeks", "bvc_6_months", "bvc_10_months"})}
+TERM_DAYS = 280
+CORRECTED_BELOW_DAYS = 37 * 7
+CORRECTED_UNTIL_MONTHS = 24
+# The national vaccine doses: (dose id, vaccine, dose number, age, window before and after),
+# always by chronological age.
+RIKSHANDBOKEN_DOSES = (
+    ("rotavirus_1", "rotavirus", 1, (0, 42), (0, 0), (0, 42)),
+    ("rotavirus_2", "rotavirus", 2, (3, 0), _2W, (0, 98)),
+    ("rotavirus_3", "rotavirus", 3, (5, 0), _2W, (0, 70)),
+    ("dtp_polio_hib_hepb_1", "dtp_polio_hib_hepb", 1, (3, 0), _2W, _1M),
+    ("dtp_polio_hib_hepb_2", "dtp_polio_hib_hepb", 2, (5, 0), _2W, _1M),
+    ("dtp_polio_hib_hepb_3", "dtp_polio_hib_hepb", 3, (12, 0), _1M, (2, 0)),
+    ("pneumokock_1", "pneumokock", 1, (3, 0), _2W, _1M),
+    ("pneumokock_2", "pneumokock", 2, (5, 0), _2W, _1M),
+    ("pneumokock_3", "pneumokock", 3, (12, 0), _1M, (2, 0)),
+    ("mpr_1", "mpr", 1, (18, 0), _1M, (6, 0)),
+    ("dtp_polio_4", "dtp_polio", 4, (60, 0), _3M, (6, 0)),
+)
+DOSES = {"rikshandboken": RIKSHANDBOKEN_DOSES}
 # The local programmes take over the national newborn and 8-month home visits when the
-# family is offered them (eligible, not declined). Where several are, the engine keeps the
-# one it plans last (in the order of PROGRAM_IDS), so the first offered one here names it.
-LOCAL_REPLACING = ("vaggeryd", "rinkeby", "nassjo", "goteborg")
+# family is offered them (eligible, not declined) and their plan has the visit that takes
+# the place (Jönköping's municipalities offer one of the two). Where several do, the engine
+# keeps the one it plans last (in the order of PROGRAM_IDS), so the first here names it.
+LOCAL_REPLACING = ("vaxa_tryggt", "vaggeryd", "rinkeby", "nassjo", "jonkopings_lan", "goteborg")
 REPLACED = {"home_newborn": "newborn", "home_8_months": "eight_months"}
 
-#: A visit's dates for one birth date: (id, target, window start, window end, and the
-#: three as ISO text).
-Dated = tuple[str, dt.date, dt.date, dt.date, str, str, str]
-_dates: dict[str, tuple[dt.date, dict[str, tuple[Dated, ...]]]] = {}
+#: A visit's dates for one birth date: (id, target, window start, window end, the three as
+#: ISO text, and whether they count from corrected age).
+Dated = tuple[str, dt.date, dt.date, dt.date, str, str, str, bool]
+#: A dose's: (id, (vaccine, dose number), window start, window end, the three as ISO text).
+DatedDose = tuple[str, tuple[str, int], dt.date, dt.date, str, str, str]
+_dates: dict[str, tuple[dt.date, dict[str, tuple[Dated, ...]], tuple[DatedDose, ...]]] = {}
+_corrected: dict[tuple[str, int], tuple[Dated, ...]] = {}
 
 
-def visit_dates(birth_iso: str) -> tuple[dt.date, dict[str, tuple[Dated, ...]]]:
-    """The birth date and every programme's visit dates for it, remembered per birth date:
-    months first (clamped), then days; the window from the target, both ends inclusive."""
+def _dated(
+    vid: str,
+    target: dt.date,
+    before: tuple[int, int],
+    after: tuple[int, int],
+    corrected: bool = False,
+) -> Dated:
+    start = add_months(target, -before[0]) - before[1] * _DAY
+    end = add_months(target, after[0]) + after[1] * _DAY
+    return (
+        vid,
+        target,
+        start,
+        end,
+        target.isoformat(),
+        start.isoformat(),
+        end.isoformat(),
+        corrected,
+    )
+
+
+def visit_dates(
+    birth_iso: str,
+) -> tuple[dt.date, dict[str, tuple[Dated, ...]], tuple[DatedDose, ...]]:
+    """The birth date, every programme's visit dates (by chronological age) and the
+    national doses' dates for it, remembered per birth date: months first (clamped), then
+    days; the window from the target, both ends inclusive."""
     found = _dates.get(birth_iso)
     if found is None:
         birth = dt.date.fromisoformat(birth_iso)
-        by_program = {}
-        for pid, schedule in SCHEDULES.items():
-            rows = []
-            for vid, (months, days), (bm, bd), (am, ad) in schedule:
-                target = add_months(birth, months) + days * _DAY
-                start = add_months(target, -bm) - bd * _DAY
-                end = add_months(target, am) + ad * _DAY
-                rows.append(
-                    (
-                        vid,
-                        target,
-                        start,
-                        end,
-                        target.isoformat(),
-                        start.isoformat(),
-                        end.isoformat(),
-                    )
-                )
-            by_program[pid] = tuple(rows)
+        by_program = {
+            pid: tuple(
+                _dated(vid, add_months(birth, months) + days * _DAY, before, after)
+                for vid, (months, days), before, after in schedule
+            )
+            for pid, schedule in SCHEDULES.items()
+        }
+        doses = tuple(
+            (did, (vaccine, number), *_dated(did, add_months(birth, m) + d * _DAY, bf, af)[2:7])
+            for did, vaccine, number, (m, d), bf, af in RIKSHANDBOKEN_DOSES
+        )
         if len(_dates) >= 8192:
             _dates.clear()
-        found = _dates[birth_iso] = (birth, by_program)
+        found = _dates[birth_iso] = (birth, by_program, doses)
+    return found
+
+
+def days_early(gestational: dict[str, int] | None) -> int:
+    """The days before term corrected visits move by: 0 unless born before 37+0 weeks."""
+    if gestational is None:
+        return 0
+    born = gestational["weeks"] * 7 + gestational.get("days", 0)
+    return TERM_DAYS - born if born < CORRECTED_BELOW_DAYS else 0
+
+
+def corrected_dates(birth_iso: str, birth: dt.date, early: int) -> tuple[Dated, ...]:
+    """The national visits for a child born `early` days before term (remembered): the
+    corrected checks from the term date while their chronological target is under 2
+    years, the others as by chronological age."""
+    key = (birth_iso, early)
+    found = _corrected.get(key)
+    if found is None:
+        term = birth + early * _DAY
+        until = add_months(birth, CORRECTED_UNTIL_MONTHS)
+        corrected = CORRECTED["rikshandboken"]
+        rows = []
+        for vid, (months, days), before, after in RIKSHANDBOKEN_VISITS:
+            target = add_months(birth, months) + days * _DAY
+            if vid in corrected and target < until:
+                rows.append(
+                    _dated(vid, add_months(term, months) + days * _DAY, before, after, True)
+                )
+            else:
+                rows.append(_dated(vid, target, before, after))
+        if len(_corrected) >= 8192:
+            _corrected.clear()
+        found = _corrected[key] = tuple(rows)
     return found
 
 
@@ -437,11 +676,15 @@ def plan_visits(
     declined: bool,
     enrolment: dt.date,
     as_of: dt.date,
+    offers: tuple[str, ...] | None = None,
 ) -> list[dict[str, Any]]:
     """Each visit's dates and status on `as_of` (done, declined, not offered, upcoming, due
-    while the window is open, missed: the first that applies)."""
+    while the window is open, missed: the first that applies); only the visits `offers`
+    names, when a site names them."""
     out = []
-    for vid, _target, start, end, target_iso, start_iso, end_iso in rows:
+    for vid, _target, start, end, target_iso, start_iso, end_iso, corrected in rows:
+        if offers is not None and vid not in offers:
+            continue
         done_on = None
         if done:
             done_on = done.get((pid, vid))
@@ -462,7 +705,38 @@ def plan_visits(
         visit = {"id": vid, "target": target_iso, "window": [start_iso, end_iso], "status": status}
         if done_on is not None:
             visit["done_on"] = done_on
+        if corrected:
+            visit["basis"] = "corrected"
         out.append(visit)
+    return out
+
+
+def plan_doses(
+    rows: tuple[DatedDose, ...],
+    given: dict[tuple[str, int], str],
+    declined: Any,
+    all_declined: bool,
+    as_of: dt.date,
+) -> list[dict[str, Any]]:
+    """Each dose's dates and status on `as_of`: done, declined (the vaccine or the
+    programme), upcoming, due while the window is open, missed: never not offered."""
+    out = []
+    for did, key, start, end, target_iso, start_iso, end_iso in rows:
+        given_on = given.get(key) if given else None
+        if given_on is not None:
+            status = "done"
+        elif all_declined or key[0] in declined:
+            status = "declined"
+        elif as_of < start:
+            status = "upcoming"
+        elif as_of <= end:
+            status = "due"
+        else:
+            status = "missed"
+        dose = {"id": did, "target": target_iso, "window": [start_iso, end_iso], "status": status}
+        if given_on is not None:
+            dose["given_on"] = given_on
+        out.append(dose)
     return out
 
 
@@ -627,18 +901,25 @@ BARNSAKERT_AT = tuple(v[0] for v in BARNSAKERT_VISITS)
 
 
 def plan(case: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
-    """The compact plan: per programme its decision, visits with dates and statuses, and
-    the questionnaires' occasions with their flags."""
-    birth, dated = visit_dates(case["child"]["birth_date"])
-    either = either_parent(case.get("first_child"))
+    """The compact plan: per programme its decision, visits with dates and statuses (and
+    the age they count from), the national doses, and the questionnaires' occasions with
+    their flags."""
+    child = case["child"]
+    birth_iso = child["birth_date"]
+    birth, dated, dose_rows = visit_dates(birth_iso)
+    first = case.get("first_child")
+    either = either_parent(first)
     b_status, b_missing, b_start = barnsakert(case, as_of)
+    j_status, j_missing, j_offers = jonkopings_lan(case, either)
     decisions = (
         ("barnsakert", b_status, b_missing),
         ("goteborg", *goteborg(case, birth, either)),
+        ("jonkopings_lan", j_status, j_missing),
         ("nassjo", *nassjo(case, birth, either)),
         ("rikshandboken", ELIGIBLE, ()),
         ("rinkeby", *rinkeby(case, birth, either)),
         ("vaggeryd", *vaggeryd(case, either)),
+        ("vaxa_tryggt", *vaxa_tryggt(case, birth, first)),
     )
     declined = case.get("declined") or ()
     moved = case.get("moved_in_on")
@@ -648,8 +929,19 @@ def plan(case: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
     visits_done = case.get("visits_done")
     done = {(v["program"], v["visit"]): v["date"] for v in visits_done} if visits_done else {}
     responses = case.get("responses") or ()
-    offered = {pid for pid, status, _ in decisions if status == ELIGIBLE} - set(declined)
-    replacer = next((pid for pid in LOCAL_REPLACING if pid in offered), None)
+    # Who takes over the national home visits: per visit, the last offered programme (in
+    # the engine's order) whose plan has the visit that takes its place.
+    replaced_by: dict[str, dict[str, str]] = {}
+    for pid in LOCAL_REPLACING:
+        if pid in declined:
+            continue
+        status = decisions[_POSITION[pid]][1]
+        if status != ELIGIBLE:
+            continue
+        offers = j_offers if pid == "jonkopings_lan" else None
+        for visit_id, by in REPLACED.items():
+            if visit_id not in replaced_by and (offers is None or by in offers):
+                replaced_by[visit_id] = {"program": pid, "visit": by}
 
     programs = []
     for pid, status, missing in decisions:
@@ -661,22 +953,38 @@ def plan(case: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
         if is_declined:
             out["declined"] = True
         if status != NOT_ELIGIBLE:
-            start = enrolment
-            if pid == "barnsakert" and b_start is not None and b_start > start:
-                start = b_start  # the site applies by visit date: visits from its start
-            visits = plan_visits(pid, dated[pid], done, is_declined, start, as_of)
-            out["visits"] = visits
             if pid == "rikshandboken":
+                rows = dated[pid]
+                gestational = child.get("gestational_age")
+                if gestational is not None:
+                    early = days_early(gestational)
+                    if early:
+                        rows = corrected_dates(birth_iso, birth, early)
+                visits = plan_visits(pid, rows, done, is_declined, enrolment, as_of)
                 # The occasion shows its visit's own status, before any replacement.
                 occasions = screenings("epds", score_epds, EPDS_AT, visits, responses)
-                if replacer is not None:
+                if replaced_by:
                     for visit in visits:
-                        by = REPLACED.get(visit["id"])
+                        by = replaced_by.get(visit["id"])
                         if by is not None and visit["status"] != "done":
                             visit["status"] = "replaced"
-                            visit["replaced_by"] = {"program": replacer, "visit": by}
+                            visit["replaced_by"] = by
+                out["visits"] = visits
+                given = case.get("vaccinations_done")
+                out["vaccinations"] = plan_doses(
+                    dose_rows,
+                    {(v["vaccine"], v["dose"]): v["date"] for v in given} if given else {},
+                    case.get("vaccinations_declined") or (),
+                    is_declined,
+                    as_of,
+                )
                 out["screenings"] = occasions
             elif pid == "barnsakert":
+                start = enrolment
+                if b_start is not None and b_start > start:
+                    start = b_start  # the site applies by visit date: visits from its start
+                visits = plan_visits(pid, dated[pid], done, is_declined, start, as_of)
+                out["visits"] = visits
                 out["screenings"] = screenings(
                     "barnsakert",
                     score_barnsakert,
@@ -685,6 +993,11 @@ def plan(case: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
                     responses,
                     BARNSAKERT_SAME_AS,
                 )
+            else:
+                offers = j_offers if pid == "jonkopings_lan" else None
+                out["visits"] = plan_visits(
+                    pid, dated[pid], done, is_declined, enrolment, as_of, offers
+                )
         programs.append(out)
     result: dict[str, Any] = {"$schema": COMPACT_SCHEMA, "as_of": as_of.isoformat()}
     case_ref = case.get("case_ref")
@@ -692,3 +1005,6 @@ def plan(case: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
         result["case_ref"] = case_ref
     result["programs"] = programs
     return result
+
+
+_POSITION = {pid: index for index, pid in enumerate(PROGRAM_IDS)}
