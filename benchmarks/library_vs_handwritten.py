@@ -9,7 +9,8 @@ rules give the library's answers byte for byte, and then times, on the same case
 
 - decisions alone: `engine.decide(Case.from_dict(d), as_of)` against
   `handwritten.decide(d, as_of)`;
-- decisions, visits and screening flags: `compact(engine.evaluate(Case.from_dict(d),
+- decisions, visits (with their age basis), vaccine doses and screening flags (the task
+  "decisions + visits + flags"): `compact(engine.evaluate(Case.from_dict(d),
   as_of))` against `handwritten.plan(d, as_of)`.
 
 Each timing is the best of `--rounds` rounds; the library's and the hand-written rounds

@@ -23,7 +23,7 @@ is reported, never checked; the runner exits 1 only when an answer is wrong (cou
 at other records than the corrupted ones, a command that failed).
 
 Inputs go to `--data DIR` and are reused from there when present, else to a temporary
-folder removed at the end (about 1.4 kB a case: 1 000 000 cases are about 1.4 GB).
+folder removed at the end (about 2 kB a case: 1 000 000 cases are about 2 GB).
 `--quick` runs 20 000 cases and 5 000 library cases, a check in about a minute.
 """
 
@@ -56,7 +56,7 @@ QUICK_SIZES = (20_000,)
 LIBRARY_CASES = 50_000
 QUICK_LIBRARY_CASES = 5_000
 CORRUPT_PER_MILLION = 300
-BYTES_PER_CASE = 1_450  # generated NDJSON, for the disk check
+BYTES_PER_CASE = 2_000  # generated NDJSON, for the disk check
 PLAN_EXAMPLE = ROOT / "examples" / "vaggeryd-first-child.json"
 SUMMARY = re.compile(r"hembesok batch: (\d+) records in, (\d+) plans out, (\d+) errors")
 REPORTED = re.compile(r":\d+:\d+: record (\d+): ")
