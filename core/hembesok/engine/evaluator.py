@@ -98,19 +98,9 @@ class Evaluator:
 
     def evaluate(self, case: Case, as_of: dt.date, programs: Iterable[str] | None = None) -> Plan:
         """The plan for one case on `as_of`, for every installed program or the chosen ones."""
-        d = self._dispatch()
-        chosen = (
-            [self.programs[p] for p in programs]
-            if programs is not None
-            else list(self.programs.values())
-        )
+        d, chosen, case, derived, failed = self._prepare(case, as_of, programs)
         data = case.data
         birth = case.birth_date
-        failed: dict[str, HookFailure] = {}
-        if d.case_facts:
-            derived, case = self._derived_by_hooks(case, as_of, failed)
-        else:
-            derived = builtin_facts(data, birth, as_of, d.needs_ages, d.needs_first_child)
         done = done_visits(data, self._days)
         declined_ids = data.get("declined") or ()
         moved = case.moved_in_on
@@ -190,19 +180,9 @@ class Evaluator:
         For a journal that asks "is this family offered anything?" without planning visits.
         Each decision is the one `evaluate` would give.
         """
-        d = self._dispatch()
-        chosen = (
-            [self.programs[p] for p in programs]
-            if programs is not None
-            else list(self.programs.values())
-        )
+        d, chosen, case, derived, failed = self._prepare(case, as_of, programs)
         data = case.data
         birth = case.birth_date
-        failed: dict[str, HookFailure] = {}
-        if d.case_facts:
-            derived, case = self._derived_by_hooks(case, as_of, failed)
-        else:
-            derived = builtin_facts(data, birth, as_of, d.needs_ages, d.needs_first_child)
         declined_ids = data.get("declined") or ()
         moved = case.moved_in_on
         facts = CaseFacts(case, derived, as_of)
@@ -233,6 +213,26 @@ class Evaluator:
                     (program.eligibility, facts),
                 )
         return out
+
+    def _prepare(
+        self, case: Case, as_of: dt.date, programs: Iterable[str] | None
+    ) -> tuple[_Dispatch, list[Program], Case, dict[str, Any], dict[str, HookFailure]]:
+        """What `evaluate` and `decide` both start from: the dispatch, the chosen programs,
+        the case with derived facts, the derived facts, and the programs a plugin failed."""
+        d = self._dispatch()
+        chosen = (
+            [self.programs[p] for p in programs]
+            if programs is not None
+            else list(self.programs.values())
+        )
+        failed: dict[str, HookFailure] = {}
+        if d.case_facts:
+            derived, case = self._derived_by_hooks(case, as_of, failed)
+        else:
+            derived = builtin_facts(
+                case.data, case.birth_date, as_of, d.needs_ages, d.needs_first_child
+            )
+        return d, chosen, case, derived, failed
 
     def reference_problems(
         self, doc: Document, as_of: dt.date | None = None, base: tuple[str | int, ...] = ()
@@ -378,16 +378,19 @@ def done_visits(
         return {}
     if days is None:
         return {(v["program"], v["visit"]): dt.date.fromisoformat(v["date"]) for v in given}
-    out = {}
-    for v in given:
-        text = v["date"]
-        day = days.get(text)
-        if day is None:
-            if len(days) >= DAYS_REMEMBERED:
-                days.clear()
-            day = days[text] = dt.date.fromisoformat(text)
-        out[(v["program"], v["visit"])] = day
-    return out
+    return {(v["program"], v["visit"]): remembered_day(v["date"], days) for v in given}
+
+
+def remembered_day(text: str, days: dict[str, dt.date] | None) -> dt.date:
+    """A date read from text, remembered in `days` (bounded) when given."""
+    if days is None:
+        return dt.date.fromisoformat(text)
+    day = days.get(text)
+    if day is None:
+        if len(days) >= DAYS_REMEMBERED:
+            days.clear()
+        day = days[text] = dt.date.fromisoformat(text)
+    return day
 
 
 def given_doses(
@@ -397,18 +400,7 @@ def given_doses(
     given = data.get("vaccinations_done")
     if not given:
         return {}
-    out = {}
-    for v in given:
-        text = v["date"]
-        day = days.get(text) if days is not None else None
-        if day is None:
-            day = dt.date.fromisoformat(text)
-            if days is not None:
-                if len(days) >= DAYS_REMEMBERED:
-                    days.clear()
-                days[text] = day
-        out[(v["vaccine"], v["dose"])] = day
-    return out
+    return {(v["vaccine"], v["dose"]): remembered_day(v["date"], days) for v in given}
 
 
 class Answered:

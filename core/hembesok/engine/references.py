@@ -95,20 +95,9 @@ def _vaccination_problems(
                     f"its doses are: {listed}",
                 )
             )
-        try:
-            day = parse_date(entry["date"])
-        except InvalidDate:  # the schema has said so
-            continue
-        if day < birth:
-            out.append(P.problem_at(doc, (*where, "date"), "is before the child's birth date"))
-        elif as_of is not None and day > as_of:
-            out.append(
-                P.problem_at(
-                    doc,
-                    (*where, "date"),
-                    "is after the as-of date: a dose cannot be given in the future",
-                )
-            )
+        dated = _date_problems(doc, where, entry["date"], birth, as_of, "a dose cannot be given")
+        if dated is not None:
+            out += dated[1]
     for i, vaccine in enumerate(data.get("vaccinations_declined") or ()):
         if vaccine not in doses:
             out.append(
@@ -119,6 +108,23 @@ def _vaccination_problems(
                 )
             )
     return out
+
+
+def _date_problems(
+    doc: Document, where: Path, text: str, birth: dt.date, as_of: dt.date | None, what: str
+) -> tuple[dt.date, list[P.Problem]] | None:
+    """A record's date, which must lie between the birth and the as-of date, and the
+    problem if it does not; None when the date cannot be read (the schema has said so)."""
+    try:
+        day = parse_date(text)
+    except InvalidDate:
+        return None
+    if day < birth:
+        return day, [P.problem_at(doc, (*where, "date"), "is before the child's birth date")]
+    if as_of is not None and day > as_of:
+        at = (*where, "date")
+        return day, [P.problem_at(doc, at, f"is after the as-of date: {what} in the future")]
+    return day, []
 
 
 def _unknown_program(doc: Document, path: Path, programs: Mapping[str, Program]) -> P.Problem:
@@ -142,20 +148,13 @@ def _response_problems(
     for i, response in enumerate(responses):
         where: Path = (*base, "responses", i)
         out += answer_problems(doc, response, instruments, where)
-        try:
-            day = parse_date(response["date"])
-        except InvalidDate:  # the schema has said so
+        dated = _date_problems(
+            doc, where, response["date"], birth, as_of, "a questionnaire cannot be answered"
+        )
+        if dated is None:  # the schema has said so
             continue
-        if day < birth:
-            out.append(P.problem_at(doc, (*where, "date"), "is before the child's birth date"))
-        elif as_of is not None and day > as_of:
-            out.append(
-                P.problem_at(
-                    doc,
-                    (*where, "date"),
-                    "is after the as-of date: a questionnaire cannot be answered in the future",
-                )
-            )
+        day, found = dated
+        out += found
         instrument = response["instrument"]
         occasions = _occasions(programs, instrument)
         occasion = response.get("occasion")

@@ -171,7 +171,7 @@ def hembesok_visit_schedule(
         return ()
     done = {(v.program, v.visit): v.date for v in case.visits_done}
     enrolment = decision.enrolment_date or case.birth_date
-    early = _days_early(program, case.facts)
+    early = program.evaluator.early(case.data["child"].get("gestational_age"))
     offered = decision.site.visits if decision.site is not None else None
     return tuple(
         plan_visit(
@@ -187,17 +187,6 @@ def hembesok_visit_schedule(
         for visit in program.schedule
         if offered is None or visit.id in offered
     )
-
-
-def _days_early(program: Program, facts: Mapping[str, Any]) -> int:
-    """Days before term for a child born before the program's `corrected_age.below`."""
-    weeks = facts.get("child.gestational_age.weeks")
-    days = facts.get("child.gestational_age.days", 0)
-    if not isinstance(weeks, int) or not isinstance(days, int):
-        return 0
-    if weeks * 7 + days >= program.corrected_age.below.total_days:
-        return 0
-    return ages.days_early(weeks, days)
 
 
 def _done_on(
