@@ -80,6 +80,12 @@ def _compact() -> Write:
     return write
 
 
+def _ics() -> Write:
+    from hembesok.render.ics import write_ics
+
+    return write_ics
+
+
 #: Every format by name (read-only: a new format is a new entry here and a module).
 PLAN_FORMATS: Mapping[str, PlanFormat] = MappingProxyType(
     {
@@ -88,6 +94,9 @@ PLAN_FORMATS: Mapping[str, PlanFormat] = MappingProxyType(
             PlanFormat("json", JSON, "the full plan (schema plan)", _json),
             PlanFormat(
                 "compact", JSON, "the compact plan, without texts (schema compact-plan)", _compact
+            ),
+            PlanFormat(
+                "ics", "text/calendar", "the visits offered as iCalendar events", _ics, extra="ics"
             ),
         )
     }
