@@ -86,6 +86,12 @@ def _ics() -> Write:
     return write_ics
 
 
+def _html() -> Write:
+    from hembesok.render.plan_html import write_html
+
+    return write_html
+
+
 #: Every format by name (read-only: a new format is a new entry here and a module).
 PLAN_FORMATS: Mapping[str, PlanFormat] = MappingProxyType(
     {
@@ -97,6 +103,12 @@ PLAN_FORMATS: Mapping[str, PlanFormat] = MappingProxyType(
             ),
             PlanFormat(
                 "ics", "text/calendar", "the visits offered as iCalendar events", _ics, extra="ics"
+            ),
+            PlanFormat(
+                "html",
+                "text/html",
+                "the visits offered drawn on a time axis, a self-contained page",
+                _html,
             ),
         )
     }
