@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from hembesok.model.plan import ELIGIBLE, PlannedVisit, ProgramPlan, VisitRef
@@ -47,7 +48,26 @@ PAGE: Mapping[str, Text] = {
 #: The statuses in the legend, in the order a visit goes through them.
 LEGEND = ("done", "due", "upcoming", "missed", "replaced", "not_offered", "declined")
 
-STYLE = """
+#: Each status's colour (a symbol and a pattern tell them apart too), and today's line.
+COLOURS: Mapping[str, str] = MappingProxyType(
+    {
+        "done": "#1b7837",
+        "due": "#e08214",
+        "upcoming": "#92c5de",
+        "missed": "#b2182b",
+        "today": "#6a3d9a",
+    }
+)
+
+
+def _coloured(template: str) -> str:
+    """The style sheet with each `@name@` replaced by its colour in COLOURS."""
+    for name, colour in COLOURS.items():
+        template = template.replace(f"@{name}@", colour)
+    return template
+
+
+STYLE = _coloured("""
 body { font: 14px/1.4 system-ui, sans-serif; margin: 16px; color: #1a1a1a; background: #fff; }
 #lang-sv:checked ~ main [lang="en"], #lang-en:checked ~ main [lang="sv"] { display: none; }
 .switch { margin-right: 4px; }
@@ -56,14 +76,14 @@ svg.plan text { font-size: 12px; fill: #1a1a1a; }
 svg.plan text.heading { font-weight: 600; font-size: 13px; }
 svg.plan text.month { fill: #555; font-size: 11px; }
 svg.plan line.tick { stroke: #e3e3e3; }
-svg.plan line.today { stroke: #6a3d9a; stroke-width: 2; stroke-dasharray: 5 3; }
-svg.plan text.today-label { fill: #6a3d9a; font-weight: 600; }
+svg.plan line.today { stroke: @today@; stroke-width: 2; stroke-dasharray: 5 3; }
+svg.plan text.today-label { fill: @today@; font-weight: 600; }
 svg.plan line.target { stroke: #1a1a1a; stroke-width: 2; }
 svg.plan path.done-on { fill: #1a1a1a; }
-.st-done rect.window, .sw-done { fill: #1b7837; }
-.st-due rect.window, .sw-due { fill: #e08214; }
-.st-upcoming rect.window, .sw-upcoming { fill: #92c5de; stroke: #2166ac; stroke-width: 1.5; }
-.st-missed rect.window, .sw-missed { fill: #b2182b; }
+.st-done rect.window, .sw-done { fill: @done@; }
+.st-due rect.window, .sw-due { fill: @due@; }
+.st-upcoming rect.window, .sw-upcoming { fill: @upcoming@; stroke: #2166ac; stroke-width: 1.5; }
+.st-missed rect.window, .sw-missed { fill: @missed@; }
 .st-replaced rect.window, .sw-replaced { fill: url(#hatch); stroke: #8c8c8c; }
 .st-not_offered rect.window, .st-declined rect.window, .sw-not_offered, .sw-declined {
   fill: #d9d9d9; stroke: #8c8c8c; stroke-dasharray: 3 2; }
@@ -72,7 +92,7 @@ svg.plan path.done-on { fill: #1a1a1a; }
 .legend svg { vertical-align: middle; }
 table { border-collapse: collapse; margin-top: 8px; }
 th, td { text-align: left; padding: 2px 10px 2px 0; border-bottom: 1px solid #e3e3e3; }
-"""
+""")
 
 
 def _both_html(text: Text) -> str:
