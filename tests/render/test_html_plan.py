@@ -17,7 +17,6 @@ from hembesok.model.plan import ELIGIBLE, Plan
 from hembesok.render.formats import PLAN_FORMATS, RenderState
 from hembesok.render.plan_html import COLOURS, write_html
 
-from .browser import colour_counts, rgb, screenshot
 from .conftest import CASE_EXAMPLES, ROOT
 
 OPALTORGET = ROOT / "examples" / "goteborg-first-child-opaltorget.json"
@@ -183,27 +182,23 @@ def test_the_command_line_and_the_service_give_the_page(plan_over_http, installe
     assert (status, media.split(";")[0], body) == (200, "text/html", expected)
 
 
-def near(counts, colour, tolerance=3):
-    """How many pixels are within `tolerance` of `colour` in each channel."""
-    want = rgb(colour)
-    return sum(
-        n
-        for got, n in counts.items()
-        if all(abs(a - b) <= tolerance for a, b in zip(got, want, strict=True))
-    )
+def rgb(colour: str) -> tuple[int, int, int]:
+    """`#rrggbb` as a tuple."""
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
-def test_a_headless_browser_draws_the_bars_in_their_colours(installed_engine, tmp_path):
+def test_a_headless_browser_draws_the_bars_in_their_colours(installed_engine, tmp_path, screenshot):
     plan = opaltorget(installed_engine)
     page = tmp_path / "plan.html"
     page.write_bytes(write_html(plan, RenderState()))
-    drawn = colour_counts(screenshot(page, tmp_path))
+    drawn = screenshot(page, tmp_path / "plan.png")
     # the same page with no program: its legend has every colour's swatch, but no bar
     empty = tmp_path / "empty.html"
     empty.write_bytes(write_html(Plan(plan.as_of, (), plan.engine_version), RenderState()))
-    legend_only = colour_counts(screenshot(empty, tmp_path / "empty"))
-    assert near(legend_only, COLOURS["missed"]) > 0  # the swatch is there
+    legend_only = screenshot(empty, tmp_path / "empty.png")
+    assert legend_only.count_near(rgb(COLOURS["missed"]), 3) > 0  # the swatch is there
     # the done, due, missed and upcoming bars and today's line add pixels of their colour
     for status in ("done", "due", "missed", "upcoming", "today"):
-        added = near(drawn, COLOURS[status]) - near(legend_only, COLOURS[status])
+        want = rgb(COLOURS[status])
+        added = drawn.count_near(want, 3) - legend_only.count_near(want, 3)
         assert added >= 30, (status, added)
