@@ -19,15 +19,14 @@ by the one pipeline (`api.Pipeline`), like every other shell's, and written as c
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
 from hembesok.api import Pipeline
 from hembesok.io.dates import InvalidDate, parse_date
-from hembesok.io.documents import Document
+from hembesok.io.documents import Document, Position
 from hembesok.io.problems import InvalidDocument, Problem, problem_at
 from hembesok.render.cds_cards import plan_cards
 
@@ -241,4 +240,16 @@ def _with_birth_date(request: Document, birth_date: str) -> Document:
         **data["prefetch"],
         CASE: {**case, "child": {**(child or {}), "birth_date": birth_date}},
     }
-    return dataclasses.replace(request, data=data)
+    return _Amended(request, data)
+
+
+class _Amended(Document):
+    """The request with a value filled in: located as the request is (a filled-in value at
+    the place of the nearest part the request has)."""
+
+    def __init__(self, request: Document, data: Any) -> None:
+        super().__init__(request.path, data, duplicate_keys=request.duplicate_keys)
+        self.request = request
+
+    def locate(self, json_path: Sequence[str | int], *, key: bool = False) -> Position:
+        return self.request.locate(json_path, key=key)
