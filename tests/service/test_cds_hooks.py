@@ -223,6 +223,10 @@ def test_a_missed_visit_is_a_warning_listed_before_what_is_due():
     }
 
 
+def test_a_declined_program_gives_no_card():
+    assert cards_of("2026-02-20", {**NEWBORN, "declined": ["rikshandboken"]}) == []
+
+
 def test_flagged_domains_are_warning_or_critical_by_their_action_and_never_quote_answers():
     cards = cards_of("2026-05-04", DEPRESSED, birth_date="2026-03-10")
     flagged = [c for c in cards if c["source"]["topic"]["code"] == "domain-flagged"]
@@ -297,10 +301,18 @@ def test_a_request_missing_its_fields_is_400_with_each_located():
     request["hook"] = "order-sign"
     del request["hookInstance"]
     request["context"] = {"userId": "example"}
+    del request["fhirServer"]  # while fhirAuthorization is sent
     status, answer = problem("2026-05-04", json.dumps(request, indent=1).encode())
     assert status == 400 and answer["title"] == "Invalid CDS Hooks request"
     paths = sorted(p["path"] for p in answer["problems"])
-    assert paths == ["$.context.patientId", "$.context.userId", "$.hook", "$.hookInstance"]
+    assert paths == [
+        "$.context.patientId",
+        "$.context.userId",
+        "$.fhirServer",
+        "$.hook",
+        "$.hookInstance",
+    ]
+    assert b"some-opaque-fhir-access-token" not in json.dumps(answer).encode()
     assert all(p["line"] >= 1 for p in answer["problems"])
 
 
