@@ -399,6 +399,8 @@ def test_a_case_birth_date_other_than_the_patients_is_422():
         b'{"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", '
         b'"patientId": "1"}, "prefetch": {"patient": {"resourceType": "Patient", "birthDate": 5}, '
         b'"hembesokCase": {"child": []}}}',
+        b'{"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", '
+        b'"patientId": "1"}, "prefetch": {"patient": [], "hembesokCase": "case"}}',
     ],
 )
 def test_hostile_bodies_are_answered_4xx_never_500(body):

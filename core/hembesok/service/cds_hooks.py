@@ -161,7 +161,9 @@ def _prefetch(given: Any) -> dict[str, Any]:
     missing = []
     for key in PREFETCH:
         value = prefetch.get(key)
-        if not isinstance(value, dict) or value.get("resourceType") == "OperationOutcome":
+        if value is None or (
+            isinstance(value, dict) and value.get("resourceType") == "OperationOutcome"
+        ):
             missing.append(key)
     if missing:
         keys = ", ".join(f"{key} ({PREFETCH[key]})" for key in missing)
@@ -174,12 +176,12 @@ def _prefetch(given: Any) -> dict[str, Any]:
     return prefetch
 
 
-def _birth_date(
-    request: Document, patient: Mapping[str, Any], patient_id: str, today: dt.date
-) -> str:
+def _birth_date(request: Document, patient: Any, patient_id: str, today: dt.date) -> str:
     """The Patient's birthDate, checked: a Patient, the one in context, a full date, not later
     than today."""
     at = ("prefetch", PATIENT)
+    if not isinstance(patient, dict):
+        raise InvalidDocument([problem_at(request, at, "must be a FHIR Patient (an object)")])
     found: list[Problem] = []
     if patient.get("resourceType") != "Patient":
         found.append(problem_at(request, (*at, "resourceType"), "must be 'Patient'"))
@@ -217,8 +219,8 @@ def _with_birth_date(request: Document, birth_date: str) -> Document:
     """The request with the case's child.birth_date taken from the Patient when the case
     leaves it out; 422 when the case gives another one. The positions stay the request's."""
     case = request.data["prefetch"][CASE]
-    child = case.get("child")
-    if child is not None and not isinstance(child, dict):
+    child = case.get("child") if isinstance(case, dict) else None
+    if not isinstance(case, dict) or (child is not None and not isinstance(child, dict)):
         return request  # the case schema says what is wrong
     given = (child or {}).get("birth_date")
     if given is not None:
