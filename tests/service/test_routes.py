@@ -32,13 +32,15 @@ def planned(made):
     return json.loads(answer.body)
 
 
-def test_routes_are_health_programs_plan_and_screen_with_unique_ids():
+def test_routes_are_health_programs_plan_screen_and_cds_hooks_with_unique_ids():
     assert [(r.method, r.path) for r in ROUTES] == [
         ("GET", "/health"),
         ("GET", "/v1/programs"),
         ("POST", "/v1/plan"),
         ("POST", "/v1/decide"),
         ("POST", "/v1/screen"),
+        ("GET", "/cds-services"),
+        ("POST", "/cds-services/hembesok-patient-view"),
     ]
     assert len({r.operation_id for r in ROUTES}) == len(ROUTES)
 

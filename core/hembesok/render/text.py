@@ -9,6 +9,7 @@ from typing import Any
 from hembesok.language.age_basis import basis_reason
 from hembesok.language.conditions import Trace
 from hembesok.language.describe import describe_rule
+from hembesok.language.program import Program
 from hembesok.model.instrument import Instrument
 from hembesok.model.plan import CORRECTED, NOT_ELIGIBLE, Plan, PlannedVisit, ProgramPlan
 from hembesok.model.texts import (
@@ -68,6 +69,12 @@ def _deciding(pp: ProgramPlan, lang: str) -> str:
     return pick(failed[0].text, lang) if failed else pick(DECISIONS[pp.decision.status], lang)
 
 
+def program_label(program: Program, lang: str) -> str:
+    """A program's short name: its `short_title`, or its title up to the dash ("Göteborg")."""
+    short = program.definition.get("short_title")
+    return pick(short, lang) if short else short_title(program.title, lang)
+
+
 class _Words:
     """Titles where a reader would otherwise see ids: programs, visits, instruments."""
 
@@ -79,10 +86,7 @@ class _Words:
 
     def program(self, program_id: str) -> str:
         pp = self.plans.get(program_id)
-        if pp is None:
-            return program_id
-        short = pp.program.definition.get("short_title")
-        return pick(short, self.lang) if short else short_title(pp.program.title, self.lang)
+        return program_label(pp.program, self.lang) if pp is not None else program_id
 
     def visit(self, program_id: str, visit_id: str) -> str:
         pp = self.plans.get(program_id)

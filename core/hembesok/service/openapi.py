@@ -25,6 +25,8 @@ _DESCRIPTIONS = {
     400: "Malformed request: a body that is not JSON (located), or a bad query parameter",
     408: "The body did not arrive within the service's body timeout",
     413: "The body is larger than the service's limit (refused before it is read)",
+    404: "No such path: for CDS Hooks, an unknown service id (GET /cds-services lists them)",
+    412: "CDS Hooks: a prefetch the service needs is missing; it never fetches from the FHIR server",
     415: "The body is not sent as one of the media types of `requestBody` (charset utf-8 only)",
     422: "The case has problems; each is located (line, column, JSON path) and never quotes a value",
     500: "Internal error: a bug in hembesok",

@@ -27,6 +27,7 @@ from hembesok.io.loading import load_responses
 from hembesok.io.problems import Problem
 from hembesok.render.formats import PLAN_FORMATS, MissingExtra
 from hembesok.render.problem_details import INVALID_REQUEST, PLUGIN_FAILED, problem
+from hembesok.service import cds_hooks
 from hembesok.version import __version__
 
 DEFAULT_MAX_BODY = MAX_BODY_BYTES
@@ -101,7 +102,8 @@ class Endpoint:
     operation_id: str
     summary: str
     handler: Handler
-    request_schema: str | None = None  # name of a shipped JSON Schema (hembesok schema NAME)
+    #: The body's schema: the name of a shipped JSON Schema (hembesok schema NAME), or inline.
+    request_schema: str | Mapping[str, Any] | None = None
     response_schema: str | Mapping[str, Any] = field(default_factory=dict)  # a name, or inline
     parameters: tuple[Mapping[str, Any], ...] = ()  # OpenAPI parameter objects
     errors: tuple[int, ...] = ()  # the problem statuses it answers with, besides those of a body
@@ -301,5 +303,139 @@ DECIDE = Endpoint(
     errors=(400, 422),
 )
 
+
+def _cds_services(call: Call) -> dict[str, Any]:
+    return cds_hooks.discovery()
+
+
+def _cds_patient_view(call: Call) -> dict[str, Any]:
+    assert call.body is not None
+    try:
+        return cds_hooks.patient_view(call.planner, call.body, call.today)
+    except cds_hooks.RequestProblem as exc:
+        raise HttpProblem(exc.status, exc.title, exc.detail, problems=exc.problems) from None
+
+
+_CODING = {
+    "type": "object",
+    "properties": {
+        "system": {"type": "string"},
+        "code": {"type": "string"},
+        "display": {"type": "string"},
+    },
+}
+
+CDS_SERVICES = Endpoint(
+    "GET",
+    "/cds-services",
+    "cdsDiscovery",
+    "CDS Hooks 2.0 discovery: the patient-view service, its prefetch templates and usage "
+    "requirements (docs/cds-hooks.md)",
+    _cds_services,
+    response_schema={
+        "type": "object",
+        "required": ["services"],
+        "properties": {
+            "services": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["hook", "description", "id"],
+                    "properties": {
+                        "hook": {"type": "string"},
+                        "title": {"type": "string"},
+                        "description": {"type": "string"},
+                        "id": {"type": "string"},
+                        "prefetch": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "usageRequirements": {"type": "string"},
+                    },
+                },
+            }
+        },
+    },
+)
+
+CDS_PATIENT_VIEW = Endpoint(
+    "POST",
+    f"/cds-services/{cds_hooks.SERVICE_ID}",
+    "cdsPatientView",
+    "CDS Hooks 2.0 patient-view: cards for visits due or missed, questionnaires due and "
+    "flagged domains, from the Patient and the hembesok case sent as prefetch; 412 without them",
+    _cds_patient_view,
+    request_schema={
+        "type": "object",
+        "required": ["hook", "hookInstance", "context"],
+        "properties": {
+            "hook": {"const": cds_hooks.HOOK},
+            "hookInstance": {"type": "string", "description": "A UUID for this call."},
+            "fhirServer": {"type": "string", "description": "Never called by this service."},
+            "fhirAuthorization": {"type": "object", "description": "Never used."},
+            "context": {
+                "type": "object",
+                "required": ["userId", "patientId"],
+                "properties": {
+                    "userId": {"type": "string", "description": "[ResourceType]/[id]"},
+                    "patientId": {"type": "string"},
+                    "encounterId": {"type": "string"},
+                },
+            },
+            "prefetch": {
+                "type": "object",
+                "description": "Both keys are needed; see GET /cds-services for the templates.",
+                "properties": {
+                    cds_hooks.PATIENT: {
+                        "type": "object",
+                        "description": "The FHIR Patient: only resourceType, id and birthDate "
+                        "are read.",
+                        "required": ["resourceType", "birthDate"],
+                        "properties": {
+                            "resourceType": {"const": "Patient"},
+                            "id": {"type": "string"},
+                            "birthDate": {"type": "string", "format": "date"},
+                        },
+                    },
+                    cds_hooks.CASE: {
+                        "$ref": "#/components/schemas/case",
+                        "description": "The hembesok case; child.birth_date may be left out.",
+                    },
+                },
+            },
+        },
+    },
+    response_schema={
+        "type": "object",
+        "required": ["cards"],
+        "properties": {
+            "cards": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["summary", "indicator", "source"],
+                    "properties": {
+                        "uuid": {"type": "string", "format": "uuid"},
+                        "summary": {"type": "string", "maxLength": 139},
+                        "detail": {"type": "string", "description": "GitHub-flavoured Markdown"},
+                        "indicator": {"enum": ["info", "warning", "critical"]},
+                        "source": {
+                            "type": "object",
+                            "required": ["label"],
+                            "properties": {"label": {"type": "string"}, "topic": _CODING},
+                        },
+                    },
+                },
+            }
+        },
+    },
+    errors=(400, 404, 412, 422),
+)
+
 #: The endpoints `hembesok serve` answers.
-ROUTES: tuple[Endpoint, ...] = (HEALTH, PROGRAMS, PLAN, DECIDE, SCREEN)
+ROUTES: tuple[Endpoint, ...] = (
+    HEALTH,
+    PROGRAMS,
+    PLAN,
+    DECIDE,
+    SCREEN,
+    CDS_SERVICES,
+    CDS_PATIENT_VIEW,
+)

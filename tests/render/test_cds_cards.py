@@ -1,0 +1,103 @@
+"""Plans as CDS Hooks cards: which events become cards, their words, uuids and Markdown."""
+
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+
+from hembesok.api import Pipeline
+from hembesok.engine.engine import Engine
+from hembesok.render import cds_cards
+from hembesok.render.cds_cards import SUMMARY_LIMIT, latest_results, plan_cards
+
+ROOT = Path(__file__).parents[2]
+ENGINE = Engine.from_installed(env={})
+PIPELINE = Pipeline(ENGINE)
+HISTORY = json.loads((ROOT / "examples" / "barnsakert-case.json").read_text("utf-8"))
+
+
+def cards(case, day):
+    return plan_cards(PIPELINE.plan(case, dt.date.fromisoformat(day)), "case-1", ENGINE.instruments)
+
+
+def test_latest_results_keep_each_respondents_newest_response():
+    plan = PIPELINE.plan(HISTORY, dt.date(2026, 3, 10))
+    occasions = plan.program("barnsakert").screenings
+    every = [r for o in occasions for r in o.results]
+    assert len(every) == 2
+    (latest,) = latest_results(occasions)
+    assert latest.response.date == dt.date(2026, 1, 8)
+    assert latest_results(reversed(occasions)) == [latest]
+
+
+def test_the_indicator_of_a_flag_follows_its_action_level():
+    assert cds_cards._FLAG_INDICATORS == {
+        "conversation": "warning",
+        "offer_support": "warning",
+        "prompt_assessment": "critical",
+    }
+    levels = {
+        d.action.level
+        for instrument in ENGINE.instruments.values()
+        for d in instrument.domains
+        if d.action is not None
+    }
+    assert levels <= set(cds_cards._FLAG_INDICATORS)  # every shipped action has an indicator
+
+
+def test_titles_cannot_make_markdown_links_or_html():
+    written = cds_cards._escaped("[klicka](https://example.org) <b>*fet*</b>")
+    assert "[" not in written.replace("\\[", "") and "<" not in written.replace("\\<", "")
+    assert written.replace("\\", "") == "[klicka](https://example.org) <b>*fet*</b>"
+
+
+def test_a_long_summary_is_shortened_to_the_limit():
+    assert cds_cards._shortened("kort") == "kort"
+    long = cds_cards._shortened("å" * 300)
+    assert len(long) == SUMMARY_LIMIT and long.endswith("…")
+
+
+def test_uuids_depend_on_the_subject_and_the_item_only():
+    plan = PIPELINE.plan({"child": {"birth_date": "2026-01-01"}}, dt.date(2026, 2, 20))
+    first = plan_cards(plan, "case-1", ENGINE.instruments)
+    assert [c["uuid"] for c in first] == [
+        c["uuid"] for c in plan_cards(plan, "case-1", ENGINE.instruments)
+    ]
+    key = "\n".join(("case-1", "rikshandboken", "visit-missed", "visit/home_newborn"))
+    assert first[0]["uuid"] == str(uuid.uuid5(cds_cards.CARD_NAMESPACE, key))
+    assert {c["uuid"] for c in plan_cards(plan, "case-2", ENGINE.instruments)}.isdisjoint(
+        c["uuid"] for c in first
+    )
+
+
+def test_a_card_for_a_corrected_age_visit_says_so():
+    preterm = json.loads((ROOT / "examples" / "preterm-30-weeks.json").read_text("utf-8"))
+    plan = PIPELINE.plan(preterm, dt.date(2026, 5, 4))
+    corrected = [
+        (pp.program.id, v.visit.id)
+        for pp in plan.programs
+        if pp.decision.status == "eligible"
+        for v in pp.visits
+        if v.status in ("due", "missed") and v.basis == "corrected"
+    ]
+    shown = plan_cards(plan, "case-1", ENGINE.instruments)
+    with_note = [c for c in shown if "korrigerad ålder" in c["detail"]]
+    assert corrected and len(with_note) == len(corrected)
+    assert all("corrected age" in c["detail"] for c in with_note)
+
+
+def test_nothing_of_the_case_but_dates_reaches_a_card():
+    case = {
+        **HISTORY,
+        "case_ref": "bvc-4711",
+        "child": {
+            "birth_date": HISTORY["child"]["birth_date"],
+            "identifier": {
+                "system": "http://electronichealth.se/identifier/personnummer",
+                "value": "20250904-2384",
+            },
+        },
+    }
+    text = json.dumps(cards(case, "2026-03-10"), ensure_ascii=False)
+    assert "20250904-2384" not in text and "bvc-4711" not in text
+    assert "money_worry" not in text and "smoke_detector" not in text
