@@ -150,7 +150,7 @@ def plugins(fmt: str) -> None:
 @output_format()
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
 def programs(fmt: str, lang: str) -> None:
-    """List the installed programs."""
+    """List the installed programs: id, program and package versions, title and visits."""
     from hembesok.api import list_programs  # the same rows the library and the service give
 
     engine = _engine()

@@ -59,7 +59,8 @@ def plan(
     lang: str,
     everything: bool,
 ) -> None:
-    """Plan a case (a JSON file, or - for standard input): decisions and visits with statuses.
+    """Plan a case (a JSON file, or - for standard input): decisions, visits and doses with
+    statuses, screening occasions, and one timeline across the programs.
 
     With any --format but text, a case with problems is reported on standard error as
     one line of JSON (an RFC 9457 problem document with the located problems), exit code 1.
@@ -119,7 +120,8 @@ def plan(
     }
 )
 def explain(case_file: str, program_id: str, as_of: dt.date | None, lang: str, fmt: str) -> None:
-    """Say why a case is or is not eligible for a program: every rule, its facts and outcome.
+    """Say why a case (a JSON file, or - for standard input) is or is not eligible for a
+    program: every rule, its facts and outcome.
 
     Also says from which age (birth or corrected) each visit that may count from
     corrected age is counted. With --format json, a case with problems is reported on

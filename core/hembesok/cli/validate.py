@@ -41,7 +41,8 @@ def _looks_like_responses(data: object) -> bool:
 )
 @click.option("--strict", is_flag=True, help="Count warnings as errors.")
 def validate(files: tuple[str, ...], fmt: str, kind: str, strict: bool) -> None:
-    """Check program or case files against the schemas; exit 1 if any has an error.
+    """Check program, case, instrument and response files (- for standard input) against
+    their schemas; exit 1 if any has an error.
 
     Program files also get the checks of hembesok.authoring.lint (facts, roles, age order,
     windows, texts, sites, and their examples run with the installed plugins).
