@@ -8,9 +8,11 @@ import sys
 
 import click
 
+from hembesok.cli import colour
 from hembesok.cli.author import new_plugin, test
 from hembesok.cli.batch import batch
 from hembesok.cli.common import EXIT_INTERNAL, EXIT_INTERRUPTED
+from hembesok.cli.completion import completion_command
 from hembesok.cli.info import plugins, programs, schema
 from hembesok.cli.plan import explain, plan
 from hembesok.cli.screen import screen
@@ -21,8 +23,15 @@ from hembesok.version import __version__
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hembesok")
-def main() -> None:
-    """hembesok: child health programme rules (eligibility, visits, screening) from declarative plugins."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """hembesok: child health programme rules (eligibility, visits, screening) from declarative plugins.
+
+    Every command that prints data takes --format (text for people, json for machines;
+    --json is the same as --format json). Colour only on a terminal; NO_COLOR turns it
+    off. Conventions, exit codes and shell completion: docs/cli.md.
+    """
+    ctx.color = colour.choice(os.environ)
 
 
 for _command in (
@@ -37,6 +46,7 @@ for _command in (
     test,
     batch,
     serve,
+    completion_command,
 ):
     main.add_command(_command)
 

@@ -15,6 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from hembesok.cli import completion
+from hembesok.cli.colour import paint
+from hembesok.cli.options import output_format
+
 if TYPE_CHECKING:
     from hembesok.authoring.coverage import Coverage
     from hembesok.authoring.examples import ExampleCheck
@@ -145,9 +149,14 @@ def run_program(engine: Engine, program: Program) -> ProgramResult:
 
 
 @click.command("test")
-@click.argument("names", nargs=-1, metavar="[PLUGIN_OR_PROGRAM_ID]...")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+@click.argument(
+    "names", nargs=-1, metavar="[PLUGIN_OR_PROGRAM_ID]...", shell_complete=completion.program_ids
+)
+@output_format(
+    {
+        "text": "a diff per failing example, coverage gaps, a summary",
+        "json": "each program's examples, diffs and coverage, located",
+    }
 )
 def test(names: tuple[str, ...], fmt: str) -> None:
     """Run the examples of the installed programs (or the named ones) as tests.
@@ -250,7 +259,7 @@ def _text(results: Sequence[ProgramResult]) -> str:
             f"{len(r.checks) - len(r.failed)} passed, {len(r.failed)} failed"
         )
         for check in r.failed:
-            lines.append(f"  FAIL [{check.index}] {check.name}")
+            lines.append(f"  {paint('FAIL', 'error')} [{check.index}] {check.name}")
             lines.append(f"       {_where(r, ('examples', check.index))}")
             lines += [f"       {problem}" for problem in check.problems]
             if check.diffs:
@@ -261,7 +270,9 @@ def _text(results: Sequence[ProgramResult]) -> str:
         lines += _coverage_lines(r)
         lines.append("")
     s = _summary(results)
-    verdict = "all passed" if not s["failed"] else f"{s['failed']} failed"
+    verdict = (
+        paint("all passed", "ok") if not s["failed"] else paint(f"{s['failed']} failed", "error")
+    )
     lines.append(
         f"{s['programs']} program(s), {s['examples']} example(s): {s['passed']} passed, "
         f"{s['failed']} failed — {verdict}"

@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from hembesok.cli import completion
 from hembesok.cli.common import (
     EXIT_INTERNAL,
     EXIT_INVALID,
@@ -50,19 +51,30 @@ EXIT_BROKEN_PIPE = 128 + 13
 
 
 @click.command()
-@click.argument("input_file", metavar="INPUT")
+@click.argument("input_file", metavar="INPUT", type=click.Path(allow_dash=True))
 @click.option(
     "-o",
     "--output",
+    type=click.Path(allow_dash=True),
     default="-",
     show_default=True,
     help="Where to write the JSON lines (- for standard output); an existing file is "
     "not overwritten without --force.",
 )
 @click.option(
-    "--as-of", callback=iso_date, help="Plan as of this date (YYYY-MM-DD); default today."
+    "--as-of",
+    callback=iso_date,
+    metavar="DATE",
+    help="Plan as of this date (YYYY-MM-DD); default today.",
 )
-@click.option("--program", "program_ids", multiple=True, help="Only this program (repeatable).")
+@click.option(
+    "--program",
+    "program_ids",
+    multiple=True,
+    metavar="ID",
+    shell_complete=completion.program_ids,
+    help="Only this program (repeatable).",
+)
 @click.option(
     "--format",
     "fmt",

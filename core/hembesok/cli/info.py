@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from hembesok.cli.colour import paint
 from hembesok.cli.common import engine as _engine
+from hembesok.cli.listing import ListedCommand, Listing
+from hembesok.cli.options import output_format
 from hembesok.io import schemas
 
 if TYPE_CHECKING:
@@ -98,15 +101,15 @@ def _plugin_line(engine: Engine, info: PluginInfo) -> str:
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def plugins(as_json: bool) -> None:
+@output_format()
+def plugins(fmt: str) -> None:
     """List the plugins found: their packages, the programs and instruments each registers
     (each with its version), their hooks, and the speed-ups."""
     from hembesok.io.speedups import SPEEDUPS, speedups
 
     engine = _engine(warn=False)  # it lists what failed itself
     loaded = engine.loaded
-    if as_json:
+    if fmt == "json":
         out = {
             "plugins": [_plugin_json(engine, i) for i in loaded.plugins],
             "failed": [
@@ -125,12 +128,13 @@ def plugins(as_json: bool) -> None:
     for i in loaded.plugins:
         click.echo(_plugin_line(engine, i))
     for f in loaded.failures:
-        click.echo(f"{f.name}  {f.distribution}  FAILED TO LOAD: {f.error}")
+        click.echo(f"{f.name}  {f.distribution}  {paint('FAILED TO LOAD', 'error')}: {f.error}")
     for name in loaded.skipped:
         click.echo(f"{name}  skipped by HEMBESOK_LOAD_PLUGINS / HEMBESOK_DISABLED_PLUGINS")
     for e in engine.errors:
         click.echo(
-            f"{e.distribution}  INVALID PROGRAM FILE: {len(e.problems)} problem(s); run 'hembesok validate' on it"
+            f"{e.distribution}  {paint('INVALID PROGRAM FILE', 'error')}: {len(e.problems)} "
+            "problem(s); run 'hembesok validate' on it"
         )
     for name, version in speedups().items():
         if version is None:
@@ -143,15 +147,15 @@ def plugins(as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@output_format()
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
-def programs(as_json: bool, lang: str) -> None:
-    """List the installed programs."""
+def programs(fmt: str, lang: str) -> None:
+    """List the installed programs: id, program and package versions, title and visits."""
     from hembesok.api import list_programs  # the same rows the library and the service give
 
     engine = _engine()
     rows = list_programs(engine)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps({"programs": rows}, ensure_ascii=False, indent=2))
         return
     packages = package_versions(engine.loaded)
@@ -164,8 +168,17 @@ def programs(as_json: bool, lang: str) -> None:
         click.echo(f"{shown}  {row['title'][lang]}  (visits: {', '.join(row['visits'])})")
 
 
-@click.command()
-@click.argument("name", type=click.Choice(list(schemas.NAMES)))
+def schema_names() -> Listing:
+    """Every shipped schema by name, with the first sentence of its own description."""
+    rows = []
+    for name in schemas.NAMES:
+        described = str(schemas.schema(name).get("description", ""))
+        rows.append((name, described.split(". ")[0].rstrip(".")))
+    return "Schemas", rows
+
+
+@click.command(cls=ListedCommand, listing=schema_names, short_help="Print a shipped JSON Schema.")
+@click.argument("name", metavar="NAME", type=click.Choice(list(schemas.NAMES)))
 @click.option(
     "--self-contained",
     is_flag=True,
@@ -173,8 +186,7 @@ def programs(as_json: bool, lang: str) -> None:
     "for an editor's copy beside a program file (hembesok new-plugin writes one).",
 )
 def schema(name: str, self_contained: bool) -> None:
-    """Print a JSON Schema: program, case, plan, compact-plan, instrument, response or
-    screening."""
+    """Print the shipped JSON Schema NAME (one of those listed below)."""
     if self_contained:
         from hembesok.authoring.schema_copy import self_contained_text
 

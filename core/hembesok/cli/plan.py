@@ -7,32 +7,43 @@ import json
 
 import click
 
+from hembesok.cli import completion
 from hembesok.cli.common import EXIT_PLUGINS, Failure
 from hembesok.cli.common import case as _case
 from hembesok.cli.common import choose as _choose
 from hembesok.cli.common import engine as _engine
 from hembesok.cli.common import today as _today
-from hembesok.cli.options import iso_date
+from hembesok.cli.options import iso_date, output_format
 from hembesok.render.formats import PLAN_FORMATS
 
 
 @click.command()
-@click.argument("case_file", metavar="CASE")
+@click.argument("case_file", metavar="CASE", type=click.Path(allow_dash=True))
 @click.option(
-    "--as-of", callback=iso_date, help="Plan as of this date (YYYY-MM-DD); default today."
+    "--as-of",
+    callback=iso_date,
+    metavar="DATE",
+    help="Plan as of this date (YYYY-MM-DD); default today.",
 )
-@click.option("--program", "program_ids", multiple=True, help="Only this program (repeatable).")
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", *PLAN_FORMATS]),
-    default="table",
+    "--program",
+    "program_ids",
+    multiple=True,
+    metavar="ID",
+    shell_complete=completion.program_ids,
+    help="Only this program (repeatable).",
+)
+@output_format(
+    {"text": "a table for people", **{f.name: f.summary for f in PLAN_FORMATS.values()}},
+    aliases={"table": "text"},
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="sv",
     show_default=True,
-    help="table: for people; "
-    + "; ".join(f"{f.name}: {f.summary}" for f in PLAN_FORMATS.values())
-    + ".",
+    help="The language of the table.",
 )
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
 @click.option(
     "--all",
     "everything",
@@ -48,9 +59,10 @@ def plan(
     lang: str,
     everything: bool,
 ) -> None:
-    """Plan a case (a JSON file, or - for standard input): decisions and visits with statuses.
+    """Plan a case (a JSON file, or - for standard input): decisions, visits and doses with
+    statuses, screening occasions, and one timeline across the programs.
 
-    With --format json or compact, a case with problems is reported on standard error as
+    With any --format but text, a case with problems is reported on standard error as
     one line of JSON (an RFC 9457 problem document with the located problems), exit code 1.
     """
     from hembesok.api import Pipeline
@@ -60,11 +72,11 @@ def plan(
     as_of = as_of or _today()
     pipeline = Pipeline(_engine())
     chosen = _choose(pipeline.engine, program_ids)
-    case = _case(pipeline, case_file, as_of, as_json=fmt != "table")
+    case = _case(pipeline, case_file, as_of, as_json=fmt != "text")
     result = pipeline.plan(case, as_of, chosen)
     if fmt == "json":  # for a reader too: indented
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    elif fmt != "table":
+    elif fmt != "text":
         try:
             written = pipeline.render(result, fmt)
         except MissingExtra as exc:
@@ -78,20 +90,58 @@ def plan(
 
 
 @click.command()
-@click.argument("case_file", metavar="CASE")
-@click.option("--program", "program_id", required=True, help="The program to explain.")
-@click.option("--as-of", callback=iso_date, help="As of this date (YYYY-MM-DD); default today.")
-@click.option("--lang", type=click.Choice(["sv", "en", "both"]), default="both", show_default=True)
-def explain(case_file: str, program_id: str, as_of: dt.date | None, lang: str) -> None:
-    """Say why a case is or is not eligible for a program: every rule, its facts and outcome."""
+@click.argument("case_file", metavar="CASE", type=click.Path(allow_dash=True))
+@click.option(
+    "--program",
+    "program_id",
+    required=True,
+    metavar="ID",
+    shell_complete=completion.program_ids,
+    help="The program to explain.",
+)
+@click.option(
+    "--as-of",
+    callback=iso_date,
+    metavar="DATE",
+    help="As of this date (YYYY-MM-DD); default today.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en", "both"]),
+    default="both",
+    show_default=True,
+    help="The language of the text (JSON holds both).",
+)
+@output_format(
+    {
+        "text": "for people",
+        "json": "the decision, the condition trace node by node and the age basis of "
+        "each visit, as JSON data",
+    }
+)
+def explain(case_file: str, program_id: str, as_of: dt.date | None, lang: str, fmt: str) -> None:
+    """Say why a case (a JSON file, or - for standard input) is or is not eligible for a
+    program: every rule, its facts and outcome.
+
+    Also says from which age (birth or corrected) each visit that may count from
+    corrected age is counted. With --format json, a case with problems is reported on
+    standard error as one line of JSON (an RFC 9457 problem document), exit code 1.
+    """
     from hembesok.api import Pipeline
-    from hembesok.render.text import explain_text
 
     as_of = as_of or _today()
     pipeline = Pipeline(_engine())
     chosen = _choose(pipeline.engine, (program_id,))
-    case = _case(pipeline, case_file, as_of)
+    case = _case(pipeline, case_file, as_of, as_json=fmt == "json")
     result = pipeline.plan(case, as_of, chosen)
-    langs = ("sv", "en") if lang == "both" else (lang,)
     gestational = case.data["child"].get("gestational_age")
+    if fmt == "json":
+        from hembesok.render.explanation import explanation_json
+
+        data = explanation_json(result.programs[0], as_of, gestational)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    from hembesok.render.text import explain_text
+
+    langs = ("sv", "en") if lang == "both" else (lang,)
     click.echo(explain_text(result.programs[0], langs, gestational), nl=False)

@@ -8,15 +8,32 @@ import click
 
 from hembesok.cli.common import EXIT_PLUGINS, Failure, fail_with_problems, read
 from hembesok.cli.common import engine as engine_
+from hembesok.cli.options import output_format
 
 
 @click.command()
-@click.argument("response_file", metavar="RESPONSE")
-@click.option("--history", "history_file", help="A JSON list of the child's earlier responses.")
+@click.argument("response_file", metavar="RESPONSE", type=click.Path(allow_dash=True))
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--history",
+    "history_file",
+    type=click.Path(),
+    metavar="FILE",
+    help="A JSON list of the child's earlier responses.",
 )
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@output_format(
+    {
+        "text": "a table for people",
+        "json": "the screening result (schema screening), a list for several responses",
+    },
+    aliases={"table": "text"},
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="sv",
+    show_default=True,
+    help="The language of the table.",
+)
 def screen(response_file: str, history_file: str | None, fmt: str, lang: str) -> None:
     """Score a questionnaire response (a JSON file, or - for standard input) per domain.
 

@@ -9,12 +9,27 @@ import click
 
 from hembesok.cli.common import EXIT_PLUGINS, EXIT_USAGE, Failure
 from hembesok.cli.common import engine as engine_
+from hembesok.cli.listing import ListedCommand, Listing
 from hembesok.io.limits import BODY_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS, MAX_BODY_BYTES
 
 _SECONDS = click.FloatRange(0, min_open=True)
 
 
-@click.command()
+def endpoints() -> Listing:
+    """Every endpoint the service answers, from the registry it serves (read only when
+    this help is shown: the registry imports the engine)."""
+    from hembesok.service.routes import ROUTES
+
+    rows = [(f"{e.method} {e.path}", e.summary) for e in ROUTES]
+    rows.append(("GET /openapi.json", "The OpenAPI document of these endpoints"))
+    return "Endpoints", rows
+
+
+@click.command(
+    cls=ListedCommand,
+    listing=endpoints,
+    short_help="Serve plans, decisions and screening over HTTP.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -71,7 +86,7 @@ def serve(
     max_concurrent: int | None,
     access_log: bool,
 ) -> None:
-    """Serve the plan, decide, screen and programs endpoints, /health and /openapi.json over HTTP.
+    """Serve the HTTP service (needs pip install 'hembesok[server]'): the endpoints below.
 
     Listens on loopback unless --host says otherwise. The service has no authentication
     or TLS of its own: put it behind the journal system's gateway if it must leave the host.

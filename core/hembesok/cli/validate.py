@@ -7,9 +7,11 @@ import sys
 
 import click
 
+from hembesok.cli.colour import paint
 from hembesok.cli.common import EXIT_INVALID
 from hembesok.cli.common import engine as _engine
 from hembesok.cli.common import lint_plugins as _lint_plugins
+from hembesok.cli.options import output_format
 
 
 def _looks_like_responses(data: object) -> bool:
@@ -18,9 +20,14 @@ def _looks_like_responses(data: object) -> bool:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+@click.argument(
+    "files", metavar="FILE...", nargs=-1, required=True, type=click.Path(allow_dash=True)
+)
+@output_format(
+    {
+        "text": "each problem on a line of its own, then a summary",
+        "json": "{valid, files, problems} with each problem located",
+    }
 )
 @click.option(
     "--schema",
@@ -34,7 +41,8 @@ def _looks_like_responses(data: object) -> bool:
 )
 @click.option("--strict", is_flag=True, help="Count warnings as errors.")
 def validate(files: tuple[str, ...], fmt: str, kind: str, strict: bool) -> None:
-    """Check program or case files against the schemas; exit 1 if any has an error.
+    """Check program, case, instrument and response files (- for standard input) against
+    their schemas; exit 1 if any has an error.
 
     Program files also get the checks of hembesok.authoring.lint (facts, roles, age order,
     windows, texts, sites, and their examples run with the installed plugins).
@@ -93,6 +101,7 @@ def validate(files: tuple[str, ...], fmt: str, kind: str, strict: bool) -> None:
         for p in found:
             click.echo(str(p))
         summary = f"{len(files)} file(s) checked, {len(errors)} error(s)"
-        click.echo(summary if errors else f"{summary}: valid", err=bool(errors))
+        shown = paint(summary, "error") if errors else paint(f"{summary}: valid", "ok")
+        click.echo(shown, err=bool(errors))
     if errors:
         sys.exit(EXIT_INVALID)
