@@ -80,6 +80,12 @@ def _compact() -> Write:
     return write
 
 
+def _fhir() -> Write:
+    from hembesok.render.fhir import write
+
+    return write
+
+
 #: Every format by name (read-only: a new format is a new entry here and a module).
 PLAN_FORMATS: Mapping[str, PlanFormat] = MappingProxyType(
     {
@@ -88,6 +94,13 @@ PLAN_FORMATS: Mapping[str, PlanFormat] = MappingProxyType(
             PlanFormat("json", JSON, "the full plan (schema plan)", _json),
             PlanFormat(
                 "compact", JSON, "the compact plan, without texts (schema compact-plan)", _compact
+            ),
+            PlanFormat(
+                "fhir",
+                "application/fhir+json",
+                "an HL7 FHIR R4 Bundle, one CarePlan per program offered (docs/fhir.md)",
+                _fhir,
+                extra="fhir",
             ),
         )
     }
