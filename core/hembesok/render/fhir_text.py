@@ -14,15 +14,15 @@ from hembesok.model.fhir_systems import TRANSLATION
 from hembesok.model.texts import Text, pick
 
 
-def translation(english: str) -> dict[str, Any]:
-    """The `_element` value that gives an element's English translation."""
+def translation(content: str, lang: str = "en") -> dict[str, Any]:
+    """The `_element` value that gives an element's translation into `lang`."""
     return {
         "extension": [
             {
                 "url": TRANSLATION,
                 "extension": [
-                    {"url": "lang", "valueCode": "en"},
-                    {"url": "content", "valueString": english},
+                    {"url": "lang", "valueCode": lang},
+                    {"url": "content", "valueString": content},
                 ],
             }
         ]
