@@ -231,13 +231,13 @@ def test_titles_are_swedish_with_english_translations():
     translation = plan["_title"]["extension"][0]
     assert translation["url"] == "http://hl7.org/fhir/StructureDefinition/translation"
     assert translation["extension"][0] == {"url": "lang", "valueCode": "en"}
-    home = [r for r in plan["contained"] if r["id"] == "setting-home"][0]
+    home = next(r for r in plan["contained"] if r["id"] == "setting-home")
     assert home["name"] == "barnets hem"
-    assert {
+    assert home["physicalType"]["coding"][0] == {
         "system": "http://terminology.hl7.org/CodeSystem/location-physical-type",
         "code": "ho",
         "display": "House",
-    } == home["physicalType"]["coding"][0]
+    }
     roles = {
         r["code"][0]["coding"][0]["code"]: r
         for r in plan["contained"]
