@@ -88,3 +88,48 @@ def screenshot():
     """`screenshot(page, out, width=1200, height=900) -> Picture` in headless Chromium
     (tests/support/browser.py): `.count_near((r, g, b))`, `.colours()`, `.non_background()`."""
     return _load_browser().screenshot
+
+
+def _questionnaire_response(native: dict, questionnaire: dict, program: str | None = None) -> dict:
+    """A native response as the FHIR QuestionnaireResponse a journal would send for the
+    Questionnaire `hembesok fhir questionnaire` wrote: each answer as the option coding
+    the Questionnaire offers (found by its code), numbers as valueDecimal."""
+    items = []
+    for item in questionnaire["item"]:
+        entry: dict = {"linkId": item["linkId"]}
+        answer = native["answers"].get(item["linkId"])
+        if answer is not None:
+            if "answerOption" in item:
+                code = {"yes": "Y", "no": "N"}.get(answer, str(answer))
+                (option,) = [
+                    o["valueCoding"]
+                    for o in item["answerOption"]
+                    if o["valueCoding"]["code"] == code
+                ]
+                entry["answer"] = [{"valueCoding": option}]
+            else:
+                entry["answer"] = [{"valueDecimal": answer}]
+        items.append(entry)
+    out = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": f"{questionnaire['url']}|{questionnaire['version']}",
+        "status": "completed",
+        "authored": native["date"] + "T09:30:00+02:00",
+        "item": items,
+    }
+    if "language" in native:
+        out["language"] = native["language"]
+    if "occasion" in native and program is not None:  # the visit of that program's CarePlan
+        system = f"urn:hembesok:program:{program}:activity"
+        out["basedOn"] = [{"identifier": {"system": system, "value": native["occasion"]}}]
+    if "respondent" in native:
+        out["source"] = {
+            "identifier": {"system": "urn:hembesok:respondent", "value": native["respondent"]}
+        }
+    return out
+
+
+@pytest.fixture
+def as_questionnaire_response() -> Callable[..., dict]:
+    """Builds a QuestionnaireResponse from a native response and a Questionnaire."""
+    return _questionnaire_response

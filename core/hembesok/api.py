@@ -31,7 +31,7 @@ from hembesok.io.validation import case_problems, checked_case
 from hembesok.model.case import Case
 from hembesok.model.plan import Decision, Plan
 from hembesok.render.compact import compact as compact_plan
-from hembesok.render.formats import PLAN_FORMATS, RenderState
+from hembesok.render.formats import PLAN_FORMATS, MissingExtra, RenderState
 
 CaseInput = Mapping[str, Any] | str | bytes | Document
 
@@ -42,6 +42,10 @@ FORMATS = tuple(PLAN_FORMATS)
 
 class UnknownProgram(ValueError):
     """A program id that no installed plugin registers."""
+
+
+class UnknownInstrument(ValueError):
+    """An instrument id that no installed plugin registers."""
 
 
 def as_of_date(value: dt.date | str) -> dt.date:
@@ -239,6 +243,24 @@ def list_programs(engine: Engine) -> list[dict[str, Any]]:
         }
         for p in engine.programs.values()
     ]
+
+
+def fhir_questionnaire(instrument_id: str, *, engine: Engine | None = None) -> dict[str, Any]:
+    """An installed instrument as an HL7 FHIR R4 Questionnaire (JSON data, validated), for a
+    journal to show the form and send its QuestionnaireResponse to `screen`
+    (docs/fhir.md). UnknownInstrument for an id not installed; MissingExtra without the
+    optional extra `fhir`."""
+    engine = engine if engine is not None else Engine.from_installed()
+    instrument = engine.instruments.get(instrument_id)
+    if instrument is None:
+        installed = ", ".join(sorted(engine.instruments)) or "none"
+        named = instrument_id if shown_key(instrument_id) else "(an id not shown)"
+        raise UnknownInstrument(f"unknown instrument {named}; installed: {installed}")
+    try:
+        from hembesok.render.fhir_questionnaire import questionnaire
+    except ImportError:
+        raise MissingExtra("fhir", "fhir") from None
+    return questionnaire(instrument)
 
 
 def json_schema(name: str) -> dict[str, Any]:

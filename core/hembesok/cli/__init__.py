@@ -13,6 +13,7 @@ from hembesok.cli.author import new_plugin, test
 from hembesok.cli.batch import batch
 from hembesok.cli.common import EXIT_INTERNAL, EXIT_INTERRUPTED
 from hembesok.cli.completion import completion_command
+from hembesok.cli.fhir import fhir
 from hembesok.cli.info import plugins, programs, schema
 from hembesok.cli.plan import explain, plan
 from hembesok.cli.screen import screen
@@ -42,6 +43,7 @@ for _command in (
     explain,
     schema,
     screen,
+    fhir,
     new_plugin,
     test,
     batch,

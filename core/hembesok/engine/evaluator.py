@@ -170,7 +170,14 @@ class Evaluator:
                 )
             plans.append(ProgramPlan(program, decision, visits, occasions, None, doses))
         merged = apply_replacements(plans) if d.replacing else tuple(plans)
-        return Plan(as_of, merged, __version__, case.case_ref, lambda: merge(merged))
+        return Plan(
+            as_of,
+            merged,
+            __version__,
+            case.case_ref,
+            lambda: merge(merged),
+            child_identifier=case.child_identifier,
+        )
 
     def decide(
         self, case: Case, as_of: dt.date, programs: Iterable[str] | None = None

@@ -10,6 +10,7 @@ from typing import Any
 
 from hembesok.io import problems as P
 from hembesok.io.documents import Document, DocumentError, JsonPath, Position, load_file, load_text
+from hembesok.io.fhir_response import is_questionnaire_response, native_response
 from hembesok.io.redact import quoted
 from hembesok.io.schemas import surely_valid
 from hembesok.language.program import Program
@@ -401,9 +402,30 @@ def _allowed(item: Any) -> str:
 
 
 def load_responses(doc: Document, instruments: Mapping[str, Instrument]) -> list[Response]:
-    """One response or a JSON list of them, validated; raise InvalidDocument otherwise."""
-    found = response_problems(doc, instruments)
+    """One response or a JSON list of them, validated; raise InvalidDocument otherwise.
+
+    Each response may be hembesok's own or a FHIR R4 QuestionnaireResponse
+    (hembesok.io.fhir_response), told apart by its `resourceType`.
+    """
+    data = doc.data
+    parts: list[tuple[JsonPath, Any]] = (
+        [((i,), item) for i, item in enumerate(data)] if isinstance(data, list) else [((), data)]
+    )
+    if not any(is_questionnaire_response(item) for _, item in parts):
+        found = response_problems(doc, instruments)
+        if found:
+            raise P.InvalidDocument(found)
+        return [Response.from_dict(item) for _, item in parts]
+    found = []
+    natives: list[Any] = []
+    for base, item in parts:
+        if is_questionnaire_response(item):
+            native, problems = native_response(doc, instruments, base)
+            found += problems
+            natives.append(native)
+        else:
+            found += _one_response_problems(doc, instruments, base)
+            natives.append(item)
     if found:
-        raise P.InvalidDocument(found)
-    items = doc.data if isinstance(doc.data, list) else [doc.data]
-    return [Response.from_dict(item) for item in items]
+        raise P.InvalidDocument(P.sort_problems(found))
+    return [Response.from_dict(item) for item in natives]

@@ -75,6 +75,15 @@ class Case:
         return ref if isinstance(ref, str) else None
 
     @property
+    def child_identifier(self) -> tuple[str, str] | None:
+        """The child's identity number as the case gave it, (system, value): carried to
+        outputs that name the child (FHIR's subject), never shown in a message."""
+        given = self.data["child"].get("identifier")
+        if not isinstance(given, Mapping):
+            return None
+        return (given["system"], given["value"])
+
+    @property
     def moved_in_on(self) -> dt.date | None:
         moved = self.data.get("moved_in_on")
         return dt.date.fromisoformat(moved) if isinstance(moved, str) else None

@@ -316,7 +316,15 @@ class TimelineEntry:
 class Plan:
     """The answer for one case on one date: each program's part, and one timeline across them."""
 
-    __slots__ = ("_merge", "_timeline", "as_of", "case_ref", "engine_version", "programs")
+    __slots__ = (
+        "_merge",
+        "_timeline",
+        "as_of",
+        "case_ref",
+        "child_identifier",
+        "engine_version",
+        "programs",
+    )
 
     def __init__(
         self,
@@ -325,11 +333,16 @@ class Plan:
         engine_version: str,
         case_ref: str | None = None,
         timeline: tuple[TimelineEntry, ...] | Callable[[], tuple[TimelineEntry, ...]] = (),
+        *,
+        child_identifier: tuple[str, str] | None = None,
     ) -> None:
         self.as_of = as_of
         self.programs = programs
         self.engine_version = engine_version
         self.case_ref = case_ref
+        #: (system, value) of the child's identity number when the case gave one; only
+        #: formats that name the child carry it (FHIR's subject), the JSON plan does not
+        self.child_identifier = child_identifier
         if callable(timeline):
             self._timeline: tuple[TimelineEntry, ...] | None = None
             self._merge: Callable[[], tuple[TimelineEntry, ...]] | None = timeline

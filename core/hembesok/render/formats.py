@@ -92,6 +92,12 @@ def _html() -> Write:
     return write_html
 
 
+def _fhir() -> Write:
+    from hembesok.render.fhir import write
+
+    return write
+
+
 #: Every format by name (read-only: a new format is a new entry here and a module).
 PLAN_FORMATS: Mapping[str, PlanFormat] = MappingProxyType(
     {
@@ -109,6 +115,13 @@ PLAN_FORMATS: Mapping[str, PlanFormat] = MappingProxyType(
                 "text/html",
                 "the visits offered drawn on a time axis, a self-contained page",
                 _html,
+            ),
+            PlanFormat(
+                "fhir",
+                "application/fhir+json",
+                "an HL7 FHIR R4 Bundle, one CarePlan per program offered (docs/fhir.md)",
+                _fhir,
+                extra="fhir",
             ),
         )
     }

@@ -25,6 +25,7 @@ from hembesok.io.documents import Document
 from hembesok.io.limits import MAX_BODY_BYTES
 from hembesok.io.loading import load_responses
 from hembesok.io.problems import Problem
+from hembesok.model.fhir_systems import FHIR_JSON
 from hembesok.render.formats import PLAN_FORMATS, MissingExtra
 from hembesok.render.problem_details import INVALID_REQUEST, PLUGIN_FAILED, problem
 from hembesok.service import cds_hooks
@@ -275,6 +276,8 @@ SCREEN = Endpoint(
     request_schema="response",
     response_schema="screening",
     errors=(400, 422),
+    # a journal's FHIR R4 QuestionnaireResponse too, read as plain JSON (docs/fhir.md)
+    media_types=frozenset({JSON, FHIR_JSON}),
 )
 
 DECIDE = Endpoint(
