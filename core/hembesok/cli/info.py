@@ -164,20 +164,26 @@ def programs(as_json: bool, lang: str) -> None:
         click.echo(f"{shown}  {row['title'][lang]}  (visits: {', '.join(row['visits'])})")
 
 
-@click.command()
+@click.command(
+    help=f"Print the JSON Schema NAME: {', '.join(schemas.NAMES)}. With --bundle, the form "
+    "any tool resolves offline (check-jsonschema, editors), as committed in "
+    "schemas/bundled/."
+)
 @click.argument("name", type=click.Choice(list(schemas.NAMES)))
 @click.option(
+    "--bundle",
     "--self-contained",
+    "bundle",
     is_flag=True,
     help="With the schemas it refers to embedded, every reference inside the one file: "
-    "for an editor's copy beside a program file (hembesok new-plugin writes one).",
+    "for check-jsonschema, an editor, or the copy beside a program file "
+    "(hembesok new-plugin writes one).",
 )
-def schema(name: str, self_contained: bool) -> None:
-    """Print a JSON Schema: program, case, plan, compact-plan, instrument, response or
-    screening."""
-    if self_contained:
-        from hembesok.authoring.schema_copy import self_contained_text
+def schema(name: str, bundle: bool) -> None:
+    """Print a JSON Schema, as shipped or bundled into one self-contained file."""
+    if bundle:
+        from hembesok.io.schema_bundles import bundled_text
 
-        click.echo(self_contained_text(name), nl=False)
+        click.echo(bundled_text(name), nl=False)
         return
     click.echo(schemas.schema_text(name), nl=False)
