@@ -145,7 +145,7 @@ def test_a_stale_copy_is_one_warning_at_the_first_line_naming_it(tmp_path, monke
             "warning",
             f"the schema copy this line names ({copy}) differs from the program schema of the "
             f"installed hembesok {__version__}, so an editor completes and checks this file "
-            f"against other rules: refresh it with `hembesok schema program --self-contained "
+            f"against other rules: refresh it with `hembesok schema program --bundle "
             f"> {copy}`",
         )
     ]
@@ -173,7 +173,7 @@ def test_a_schema_key_naming_another_file_is_told_to_name_a_copy_instead(tmp_pat
         f"not the program schema of the installed hembesok {__version__}"
     )
     assert found.message.endswith(
-        f"`hembesok schema program --self-contained > {program.parent.as_posix()}/"
+        f"`hembesok schema program --bundle > {program.parent.as_posix()}/"
         "program.schema.json` and name it program.schema.json on this line"
     )
 

@@ -195,7 +195,7 @@ def test_plan_prints_the_combined_timeline():
 
 def test_validate_recognises_instruments_and_responses():
     files = [
-        ROOT / "plugins/rikshandboken/hembesok_rikshandboken/epds.yaml",
+        ROOT / "plugins/rikshandboken/hembesok_rikshandboken/epds.instrument.yaml",
         ROOT / "tests/data/epds-response.json",
         ROOT / "examples/barnsakert-history.json",
     ]

@@ -1,12 +1,16 @@
 """`hembesok plugins` and `programs`: which version is the package's and which the program's."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from hembesok import cli
 from hembesok.cli.info import versions_shown
+from hembesok.io import schemas
+
+ROOT = Path(__file__).parents[2]
 
 
 def invoke(*args):
@@ -98,3 +102,20 @@ def test_schema_self_contained_prints_the_copy_new_plugin_writes(tmp_path):
         and '"$ref": "urn:' in invoke("schema", "program").output
     )
     assert invoke("schema", "program").output != result.output  # the shipped one is as it was
+
+
+@pytest.mark.parametrize("name", schemas.NAMES)
+def test_schema_bundle_prints_the_committed_bundle_and_self_contained_is_its_alias(name):
+    bundle = invoke("schema", name, "--bundle")
+    assert bundle.exit_code == 0
+    committed = ROOT / "schemas" / "bundled" / f"{name}.schema.json"
+    assert bundle.output == committed.read_text(encoding="utf-8")
+    assert invoke("schema", name, "--self-contained").output == bundle.output
+    assert '"$ref": "urn:' not in bundle.output
+
+
+def test_schema_help_names_every_schema():
+    shown = " ".join(invoke("schema", "--help").output.split())
+    listed = shown.split("Print the JSON Schema NAME: ", 1)[1].split(".", 1)[0]
+    assert listed.split(", ") == list(schemas.NAMES)
+    assert "--bundle, --self-contained" in shown

@@ -40,13 +40,33 @@ def test_the_hook_is_declared_as_pre_commit_expects(hook):
         ("program.yaml", True),
         ("hembesok_eksjo/program.yaml", True),
         ("programs/eksjo.program.yml", True),
-        ("hembesok_eksjo/instrument.yaml", False),
+        ("hembesok_eksjo/instrument.yaml", True),
+        ("hembesok_eksjo/instrument-epds.yml", True),
+        ("hembesok_riks/epds.instrument.yaml", True),
         ("docs/myprogram.yaml", False),
+        ("docs/myinstrument.yaml", False),
+        ("instruments/notes.yaml", False),
         ("examples/case.json", False),
+        ("hembesok_eksjo/program.schema.json", False),
     ],
 )
-def test_files_selects_program_files_only(hook, path, selected):
+def test_files_selects_program_and_instrument_files_only(hook, path, selected):
     assert bool(re.search(hook["files"], path)) is selected
+
+
+def bundled_yaml_files():
+    """Every YAML file of the bundled plugins, with its kind read from its content."""
+    for path in sorted(ROOT.glob("plugins/*/hembesok_*/*.y*ml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        kind = "instrument" if {"items", "domains"} <= data.keys() else "program"
+        yield path.relative_to(ROOT).as_posix(), kind
+
+
+def test_files_selects_every_bundled_program_and_instrument_file(hook):
+    found = list(bundled_yaml_files())
+    kinds = {kind for _, kind in found}
+    assert kinds == {"program", "instrument"}  # both kinds are there to be selected
+    assert [path for path, _ in found if not re.search(hook["files"], path)] == []
 
 
 def git(repo, *args):
@@ -89,3 +109,21 @@ def test_the_hook_validates_a_sample_repositorys_program_files(hook, tmp_path):
     assert files == ["hembesok-eksjo/hembesok_eksjo/program.yaml"]
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 file(s) checked, 0 error(s): valid" in result.stdout
+
+
+def test_the_hook_checks_an_instrument_file(hook, tmp_path):
+    repo = tmp_path / "region"
+    folder = repo / "hembesok_eksjo"
+    folder.mkdir(parents=True)
+    text = (ROOT / "tests" / "data" / "mini-instrument.yaml").read_text(encoding="utf-8")
+    assert "  - id: smoke\n" in text
+    (folder / "instrument.yaml").write_text(text.replace("  - id: smoke\n", "  - id: Smoke\n"))
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+
+    files, result = run_hook(hook, repo)
+    assert files == ["hembesok_eksjo/instrument.yaml"]
+    assert result.returncode == 1
+    located = [line for line in result.stdout.splitlines() if line.startswith("hembesok_eksjo/")]
+    assert len(located) == 1
+    assert located[0].startswith("hembesok_eksjo/instrument.yaml:6:9: $.items[0].id: ")

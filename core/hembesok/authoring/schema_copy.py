@@ -6,13 +6,13 @@ is moved, copied or cloned on another machine (docs/decisions/0021-portable-sche
 The copy is *self-contained*: the case and response schemas that the program schema refers
 to by `urn:` (for `examples[].case`) are embedded under `$defs`, and every `$ref` is a
 JSON pointer into the file itself, so an editor resolves everything offline from the one
-file. `hembesok schema program --self-contained` prints it; `hembesok validate` warns when
-a program's copy differs from what the installed hembesok would write.
+file: it is the bundled form (hembesok.io.schema_bundles). `hembesok schema program
+--bundle` prints it; `hembesok validate` warns when a program's copy differs from what the
+installed hembesok would write.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from hembesok.io import schemas
 from hembesok.io.documents import Document, Position
 from hembesok.io.problems import Problem, json_path
+from hembesok.io.schema_bundles import bundled_schema, bundled_text
 from hembesok.version import __version__
 
 #: The copy's file name, beside program.yaml; the editor lines name it relative to the file.
@@ -43,76 +44,13 @@ def editor_lines(reference: str) -> str:
 
 
 def self_contained_schema(name: str) -> dict[str, Any]:
-    """A shipped schema with the schemas it refers to by `$id` embedded under `$defs`, and
-    every reference a JSON pointer into the one document.
-
-    The embedded schemas keep no `$id` and no `$schema`, and their own `#/…` references
-    are moved under their place, so an editor that resolves only JSON pointers (not
-    embedded `$id`s) reads it as well as a validator does. The root keeps its `$id`.
-    """
-    root = copy.deepcopy(schemas.schema(name))
-    by_id = {schemas.schema_id(n): n for n in schemas.NAMES}
-    places: dict[str, str] = {}  # embedded $id -> its key under $defs
-    pending = [root]
-    while pending:
-        part = pending.pop()
-        for ref in _refs(part):
-            target = ref.partition("#")[0]
-            if not target or target in places or target not in by_id:
-                continue
-            key = f"hembesok_{by_id[target].replace('-', '_')}"
-            if key in root.setdefault("$defs", {}):
-                raise ValueError(f"the schema {name} already has $defs/{key}")
-            embedded = copy.deepcopy(schemas.schema(by_id[target]))
-            embedded.pop("$id", None)
-            embedded.pop("$schema", None)
-            _rebase(embedded, f"#/$defs/{key}")
-            root["$defs"][key] = embedded
-            places[target] = key
-            pending.append(embedded)
-    _point_inside(root, places)
-    return root
+    """The bundled form of a shipped schema (hembesok.io.schema_bundles): the copy's content."""
+    return bundled_schema(name)
 
 
 def self_contained_text(name: str) -> str:
-    """The self-contained schema as a file holds it (what `hembesok schema NAME
-    --self-contained` prints and `new-plugin` writes)."""
-    return json.dumps(self_contained_schema(name), ensure_ascii=False, indent=2) + "\n"
-
-
-def _nodes(node: Any) -> Iterator[dict[str, Any]]:
-    """Every object of a schema, at any depth."""
-    stack = [node]
-    while stack:
-        here = stack.pop()
-        if isinstance(here, dict):
-            yield here
-            stack.extend(here.values())
-        elif isinstance(here, list):
-            stack.extend(here)
-
-
-def _refs(node: Any) -> list[str]:
-    """Every `$ref` of a schema, to find the schemas it needs embedded."""
-    return [n["$ref"] for n in _nodes(node) if isinstance(n.get("$ref"), str)]
-
-
-def _rebase(node: Any, base: str) -> None:
-    """Move the document-local references of a schema under `base` (where it is embedded)."""
-    for part in _nodes(node):
-        ref = part.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#"):
-            part["$ref"] = base + ref[1:]
-
-
-def _point_inside(node: Any, places: dict[str, str]) -> None:
-    """Turn references to an embedded schema's `$id` into pointers to where it now is."""
-    for part in _nodes(node):
-        ref = part.get("$ref")
-        if isinstance(ref, str):
-            target, _, pointer = ref.partition("#")
-            if target in places:
-                part["$ref"] = f"#/$defs/{places[target]}{pointer}"
+    """The copy as `new-plugin` writes it: the bundled schema's text."""
+    return bundled_text(name)
 
 
 # --- the check -----------------------------------------------------------------------------
@@ -147,7 +85,7 @@ def schema_reference_problems(doc: Document) -> list[Problem]:
                 f"the schema copy this line names ({shown}) differs from the program schema "
                 f"of the installed hembesok {__version__}, so an editor completes and checks "
                 "this file against other rules: refresh it with "
-                f"`hembesok schema program --self-contained > {shown}`"
+                f"`hembesok schema program --bundle > {shown}`"
             )
         else:
             own = _shown(doc, _base(doc) / SCHEMA_COPY)
@@ -155,7 +93,7 @@ def schema_reference_problems(doc: Document) -> list[Problem]:
                 f"the schema this line names ({shown}) is not the program schema of the "
                 f"installed hembesok {__version__}, so an editor completes and checks this "
                 "file against other rules: write a copy beside this file with "
-                f"`hembesok schema program --self-contained > {own}` and name it "
+                f"`hembesok schema program --bundle > {own}` and name it "
                 f"{SCHEMA_COPY} on this line"
             )
         out.append(

@@ -177,19 +177,27 @@ def schema_names() -> Listing:
     return "Schemas", rows
 
 
-@click.command(cls=ListedCommand, listing=schema_names, short_help="Print a shipped JSON Schema.")
+@click.command(
+    cls=ListedCommand,
+    listing=schema_names,
+    short_help="Print a shipped JSON Schema, or its bundled form.",
+)
 @click.argument("name", metavar="NAME", type=click.Choice(list(schemas.NAMES)))
 @click.option(
+    "--bundle",
     "--self-contained",
+    "bundle",
     is_flag=True,
     help="With the schemas it refers to embedded, every reference inside the one file: "
-    "for an editor's copy beside a program file (hembesok new-plugin writes one).",
+    "for check-jsonschema, an editor, or the copy beside a program file "
+    "(hembesok new-plugin writes one).",
 )
-def schema(name: str, self_contained: bool) -> None:
-    """Print the shipped JSON Schema NAME (one of those listed below)."""
-    if self_contained:
-        from hembesok.authoring.schema_copy import self_contained_text
+def schema(name: str, bundle: bool) -> None:
+    """Print the shipped JSON Schema NAME (one of those listed below); with --bundle, the
+    form any tool resolves offline (check-jsonschema, editors), as committed in schemas/bundled/."""
+    if bundle:
+        from hembesok.io.schema_bundles import bundled_text
 
-        click.echo(self_contained_text(name), nl=False)
+        click.echo(bundled_text(name), nl=False)
         return
     click.echo(schemas.schema_text(name), nl=False)

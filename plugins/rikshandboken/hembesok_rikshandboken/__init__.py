@@ -16,4 +16,4 @@ def hembesok_programs() -> list[Traversable]:
 
 @hookimpl
 def hembesok_instruments() -> list[Traversable]:
-    return [resources.files(__name__) / "epds.yaml"]
+    return [resources.files(__name__) / "epds.instrument.yaml"]
