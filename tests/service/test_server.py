@@ -167,7 +167,15 @@ def test_health_programs_and_openapi(port):
     status, media, body = request(port, "GET", "/openapi.json")
     doc = json.loads(body)
     assert (status, media) == (200, "application/json")
-    assert set(doc["paths"]) == {"/health", "/v1/programs", "/v1/plan", "/v1/decide", "/v1/screen"}
+    assert set(doc["paths"]) == {
+        "/health",
+        "/livez",
+        "/readyz",
+        "/v1/programs",
+        "/v1/plan",
+        "/v1/decide",
+        "/v1/screen",
+    }
 
 
 def test_a_bug_is_a_500_problem_naming_only_its_type(caplog):
