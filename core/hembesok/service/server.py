@@ -153,7 +153,7 @@ def _docs_routes() -> list[Route]:
             raise HttpProblem(
                 501,
                 "Swagger UI not installed",
-                "/docs needs the server extra: pip install 'hembesok[server]'",
+                "/docs needs the docs extra: pip install 'hembesok[server,docs]'",
             )
         path, media = found
         return FileResponse(path, media_type=media, headers=headers)

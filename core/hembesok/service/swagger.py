@@ -2,18 +2,20 @@
 
 A hospital's network often has no way out, and a page that pulls scripts from a CDN
 would also tell a third party who reads the documentation. So the page, its start-up
-script and Swagger UI's files (from the `swagger-ui-bundle` package, in the `server`
-extra; docs/decisions/0026-*) all come from the service, under paths below /docs, and the
+script and Swagger UI's files (Swagger UI 5, from the `swagger-ui-py` package in the
+`docs` extra; docs/decisions/0026-*) all come from the service, under paths below /docs, and the
 answers carry a Content-Security-Policy that lets the browser load nothing from anywhere
 else. Swagger UI's validator badge (which would send the document to validator.swagger.io)
 is off, and its base layout has no field to load another document by URL.
 
 Only the files the page needs are served, by fixed names; nothing here reads a path a
-client chose.
+client chose. The package is found, not imported: its own code (handlers for other web
+frameworks, Jinja templates) is never run.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from types import MappingProxyType
 
@@ -74,14 +76,19 @@ INITIALIZER = b"""window.addEventListener("load", function () {
 """
 
 
+#: The package holding Swagger UI's files, and the folder they are in.
+PACKAGE = "swagger_ui"
+_FOLDER = "static"
+
+
 def asset(path: str) -> tuple[Path, str] | None:
     """The file served at `path` and its media type; None if Swagger UI is not installed.
 
     KeyError for a path that is not one of `ASSET_PATHS`.
     """
     media = _ASSETS[path]
-    try:
-        from swagger_ui_bundle import swagger_ui_path
-    except ImportError:
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
         return None
-    return Path(str(swagger_ui_path)) / path.rsplit("/", 1)[1], media
+    found = Path(spec.submodule_search_locations[0], _FOLDER, path.rsplit("/", 1)[1])
+    return (found, media) if found.is_file() else None
