@@ -141,32 +141,30 @@ def _docs_routes() -> list[Route]:
     """/docs: Swagger UI from files on this machine, under a policy that lets it load no other."""
     headers = {"content-security-policy": swagger.CONTENT_SECURITY_POLICY}
 
-    def page(request: Request) -> Response:
+    def page(path: str) -> Response:
         return Response(swagger.PAGE, media_type=swagger.HTML, headers=headers)
 
-    def initializer(request: Request) -> Response:
+    def initializer(path: str) -> Response:
         return Response(swagger.INITIALIZER, media_type=swagger.JAVASCRIPT, headers=headers)
 
-    def asset(request: Request) -> Response:
-        found = swagger.asset(request.url.path)
+    def asset(path: str) -> Response:
+        found = swagger.asset(path)
         if found is None:
             raise HttpProblem(
                 501,
                 "Swagger UI not installed",
                 "/docs needs the docs extra: pip install 'hembesok[server,docs]'",
             )
-        path, media = found
-        return FileResponse(path, media_type=media, headers=headers)
+        file, media = found
+        return FileResponse(file, media_type=media, headers=headers)
 
-    async def answer(request: Request, endpoint: Callable[[Request], Response]) -> Response:
-        try:
-            return endpoint(request)
-        except HttpProblem as exc:
-            return problem_response(exc.to_json(), exc.headers, _request_id_of(request.scope))
-
-    def route(path: str, endpoint: Callable[[Request], Response]) -> Route:
+    def route(path: str, answer: Callable[[str], Response]) -> Route:
         async def handle(request: Request) -> Response:
-            return await answer(request, endpoint)
+            try:
+                return answer(path)  # the route's own path, never one the client wrote
+            except HttpProblem as exc:
+                rid = _request_id_of(request.scope)
+                return problem_response(exc.to_json(), exc.headers, rid)
 
         return Route(path, handle, methods=["GET"])
 
