@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from hembesok import cli
 from hembesok.io import schemas
 from hembesok.render.formats import PLAN_FORMATS
+from hembesok.service.ops import OPS_ROUTES
 from hembesok.service.routes import ROUTES
 
 
@@ -19,9 +20,10 @@ def help_of(*command):
 
 def test_serve_help_lists_every_endpoint_with_its_summary():
     shown = help_of("serve")
-    for endpoint in ROUTES:
+    for endpoint in (*ROUTES, *OPS_ROUTES):
         assert f"{endpoint.method} {endpoint.path} {' '.join(endpoint.summary.split())}" in shown
     assert "GET /openapi.json" in shown
+    assert "GET /docs" in shown
 
 
 def test_schema_help_lists_every_schema_name():

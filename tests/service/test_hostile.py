@@ -248,6 +248,7 @@ def test_a_client_that_disconnects_is_logged_as_such_without_a_traceback(caplog,
             sock.sendall(head(path=f"/v1/slow?{SECRET}", length=len(CASE)) + CASE)
             time.sleep(0.1)
         wait_for(lambda: caplog.text.count("client disconnected") == 2)
+        wait_for(lambda: "POST /v1/slow 499" in caplog.text)  # logged once the answer is gone
     out, err = capfd.readouterr()
     logged = caplog.text + out + err
     assert "client disconnected: POST /v1/plan" in caplog.text

@@ -43,7 +43,7 @@ def test_plan_takes_a_case_and_answers_a_plan_or_a_problem():
         assert op["responses"][status]["content"]["application/problem+json"]["schema"] == {
             "$ref": "#/components/schemas/problem"
         }
-    assert [p["name"] for p in op["parameters"]] == ["as_of", "program", "format"]
+    assert [p["name"] for p in op["parameters"]] == ["as_of", "program", "format", "X-Request-ID"]
 
 
 def test_component_schemas_are_the_shipped_schemas_with_references_into_the_document():

@@ -18,10 +18,12 @@ _SECONDS = click.FloatRange(0, min_open=True)
 def endpoints() -> Listing:
     """Every endpoint the service answers, from the registry it serves (read only when
     this help is shown: the registry imports the engine)."""
+    from hembesok.service.ops import OPS_ROUTES
     from hembesok.service.routes import ROUTES
 
-    rows = [(f"{e.method} {e.path}", e.summary) for e in ROUTES]
+    rows = [(f"{e.method} {e.path}", e.summary) for e in (*ROUTES, *OPS_ROUTES)]
     rows.append(("GET /openapi.json", "The OpenAPI document of these endpoints"))
+    rows.append(("GET /docs", "That document in Swagger UI, from local files (extra docs)"))
     return "Endpoints", rows
 
 

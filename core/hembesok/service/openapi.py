@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from hembesok.io import schemas as schema_store
@@ -38,6 +39,24 @@ _RETRY_AFTER = {
         "schema": {"type": "integer", "minimum": 0},
     }
 }
+#: Every answer's request id: the request's X-Request-ID if a plain token, else a new UUID4.
+_REQUEST_ID = {
+    "X-Request-ID": {
+        "description": "The request's X-Request-ID if it was at most 128 characters of "
+        "A-Z a-z 0-9 and ._:+/=@-, else a new UUID4; also in the access log line.",
+        "schema": {"type": "string", "maxLength": 128},
+    }
+}
+
+_REQUEST_ID_PARAMETER = MappingProxyType(
+    {
+        "name": "X-Request-ID",
+        "in": "header",
+        "required": False,
+        "description": "An id to follow the request by (echoed); else the service makes one.",
+        "schema": {"type": "string", "maxLength": 128},
+    }
+)
 
 #: RFC 9457 problem details, with the located problems of an invalid document.
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -49,6 +68,10 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "detail": {"type": "string"},
+        "request_id": {
+            "type": "string",
+            "description": "The request's id, as in the X-Request-ID header of the answer",
+        },
         "problems": {
             "type": "array",
             "items": {
@@ -92,7 +115,10 @@ def openapi_document(endpoints: Sequence[Endpoint]) -> dict[str, Any]:
                 "system's own gateway. Errors are application/problem+json (RFC 9457)."
             ),
         },
-        "servers": [{"url": "http://127.0.0.1:8000", "description": "hembesok serve's default"}],
+        "servers": [
+            {"url": "/", "description": "the service that served this document"},
+            {"url": "http://127.0.0.1:8000", "description": "hembesok serve's default"},
+        ],
         "paths": paths,
         "components": {"schemas": schemas},
     }
@@ -129,6 +155,7 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     responses: dict[str, Any] = {
         "200": {
             "description": "OK",
+            "headers": copy.deepcopy(_REQUEST_ID),
             "content": {"application/json": {"schema": _schema(endpoint.response_schema)}},
         }
     }
@@ -138,17 +165,20 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     for status in sorted(statuses):
         responses[str(status)] = {
             "description": _DESCRIPTIONS.get(status, "Error"),
+            "headers": copy.deepcopy(_REQUEST_ID),
             "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/problem"}}},
         }
         if status == 503:
-            responses[str(status)]["headers"] = copy.deepcopy(_RETRY_AFTER)
+            responses[str(status)]["headers"].update(copy.deepcopy(_RETRY_AFTER))
     operation: dict[str, Any] = {
         "operationId": endpoint.operation_id,
         "summary": endpoint.summary,
         "responses": responses,
     }
-    if endpoint.parameters:
-        operation["parameters"] = [dict(p) for p in endpoint.parameters]
+    operation["parameters"] = [
+        *(dict(p) for p in endpoint.parameters),
+        copy.deepcopy(dict(_REQUEST_ID_PARAMETER)),
+    ]
     if endpoint.request_schema is not None:
         operation["requestBody"] = {
             "required": True,

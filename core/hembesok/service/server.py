@@ -13,21 +13,26 @@ endpoint shares, in the order a request meets it:
   syntax errors (400);
 - a client that goes away is logged as "client disconnected", not as an error.
 
+Every request gets a request id (`request_ids`: the caller's `X-Request-ID` when it is a
+plain token, else a new UUID4), echoed in the answer's `X-Request-ID` header, in a problem
+document's `request_id` and in the access log line.
+
 Every failure is answered as application/problem+json (RFC 9457). No exception reaches a
 log with its message or a traceback, since a message might hold case data: an unexpected
 one is answered 500 and logged by its type name only. The access log (`hembesok.service.access`)
-writes one line per request, method, path and status, never the query string.
+writes one line per request when its answer is sent: request id, method, path, status,
+duration and bytes, never the query string (`logs.JsonFormatter` writes it as JSON).
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import datetime as dt
 import http
 import ipaddress
 import logging
 import socket
+import time
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +41,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -60,7 +65,12 @@ from hembesok.render.problem_details import (
     invalid_case,
     problem,
 )
+from hembesok.service import swagger
+from hembesok.service.logs import ACCESS_LOGGER, log_config
 from hembesok.service.openapi import openapi_document
+from hembesok.service.ops import OPS_ROUTES
+from hembesok.service.request_ids import HEADER as REQUEST_ID_HEADER
+from hembesok.service.request_ids import request_id
 from hembesok.service.routes import (
     DEFAULT_MAX_BODY,
     JSON,
@@ -78,7 +88,7 @@ BODY_NAME = "request body"
 
 log = logging.getLogger("hembesok.service.server")
 #: One line per request: method, path, status. The one place requests are logged.
-access = logging.getLogger("hembesok.service.access")
+access = logging.getLogger(ACCESS_LOGGER)
 
 #: Methods written as they are in a log line; any other is written "-".
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -98,11 +108,13 @@ def create_app(
     max_concurrent: int | None = None,
     today: Callable[[], dt.date] = dt.date.today,
 ) -> ASGIApp:
-    """The ASGI application serving `endpoints` and their OpenAPI document at /openapi.json.
+    """The ASGI application serving `endpoints`, /livez and /readyz (`ops.OPS_ROUTES`), their
+    OpenAPI document at /openapi.json, and that document in Swagger UI at /docs.
 
     `max_concurrent` (default: twice the CPUs) bounds the requests with a body read and
     handled at once; `body_timeout` (seconds) bounds the time a body may take to arrive.
     """
+    endpoints = (*endpoints, *(e for e in OPS_ROUTES if e not in endpoints))
     document = dumps(openapi_document(endpoints))
     slots = _Slots(max_concurrent if max_concurrent is not None else default_max_concurrent())
     limits = _Limits(max_body_bytes, body_timeout)
@@ -116,11 +128,51 @@ def create_app(
         for e in endpoints
     ]
     routes.append(Route("/openapi.json", openapi, methods=["GET"]))
+    routes.extend(_docs_routes())
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: _http_exception, Exception: _internal_error},
     )
-    return _Guard(app, {e.path for e in endpoints} | {"/openapi.json"})
+    served = {e.path for e in endpoints} | {"/openapi.json"} | set(swagger.PATHS)
+    return _Guard(app, served)
+
+
+def _docs_routes() -> list[Route]:
+    """/docs: Swagger UI from files on this machine, under a policy that lets it load no other."""
+    headers = {"content-security-policy": swagger.CONTENT_SECURITY_POLICY}
+
+    def page(path: str) -> Response:
+        return Response(swagger.PAGE, media_type=swagger.HTML, headers=headers)
+
+    def initializer(path: str) -> Response:
+        return Response(swagger.INITIALIZER, media_type=swagger.JAVASCRIPT, headers=headers)
+
+    def asset(path: str) -> Response:
+        found = swagger.asset(path)
+        if found is None:
+            raise HttpProblem(
+                501,
+                "Swagger UI not installed",
+                "/docs needs the docs extra: pip install 'hembesok[server,docs]'",
+            )
+        file, media = found
+        return FileResponse(file, media_type=media, headers=headers)
+
+    def route(path: str, answer: Callable[[str], Response]) -> Route:
+        async def handle(request: Request) -> Response:
+            try:
+                return answer(path)  # the route's own path, never one the client wrote
+            except HttpProblem as exc:
+                rid = _request_id_of(request.scope)
+                return problem_response(exc.to_json(), exc.headers, rid)
+
+        return Route(path, handle, methods=["GET"])
+
+    return [
+        route(swagger.DOCS_PATH, page),
+        route(swagger.INITIALIZER_PATH, initializer),
+        *(route(path, asset) for path in swagger.ASSET_PATHS),
+    ]
 
 
 class _Limits:
@@ -189,12 +241,14 @@ def _serve(
             return _disconnected(request)
         except HttpProblem as exc:
             headers = exc.headers if read else {**exc.headers, **_CLOSE}
-            return problem_response(exc.to_json(), headers)
+            return problem_response(exc.to_json(), headers, _request_id_of(request.scope))
         except InvalidDocument as exc:
-            return problem_response(invalid_case(exc.problems, status=422))
+            found = invalid_case(exc.problems, status=422)
+            return problem_response(found, None, _request_id_of(request.scope))
         except Exception as exc:  # never let a message that may hold case data reach a log
             log.error("internal error in %s %s: %s", *_logged(request.scope), type(exc).__name__)
-            return problem_response(_internal_problem(exc), None if read else _CLOSE)
+            closing = None if read else _CLOSE
+            return problem_response(_internal_problem(exc), closing, _request_id_of(request.scope))
         finally:
             if holding:
                 slots.give()
@@ -287,7 +341,9 @@ def _disconnected(request: Request) -> Response:
     """What to do when the client went away: say so in the log; the answer reaches no one."""
     log.info("client disconnected: %s %s", *_logged(request.scope))
     return problem_response(
-        problem("about:blank", "Client closed request", status=CLIENT_CLOSED), _CLOSE
+        problem("about:blank", "Client closed request", status=CLIENT_CLOSED),
+        _CLOSE,
+        _request_id_of(request.scope),
     )
 
 
@@ -300,7 +356,12 @@ def _internal_problem(exc: BaseException) -> dict[str, Any]:
     )
 
 
-def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+def problem_response(
+    body: dict[str, Any], headers: dict[str, str] | None = None, request_id: str | None = None
+) -> Response:
+    """A problem document as an answer; with the request's id as its `request_id` if given."""
+    if request_id is not None:
+        body = {**body, "request_id": request_id}
     return Response(
         dumps(body),
         status_code=int(body.get("status", 500)),
@@ -319,7 +380,8 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
             titles.get(exc.status_code, "HTTP error"),
             status=exc.status_code,
             detail=str(exc.detail) if exc.status_code not in titles else None,
-        )
+        ),
+        request_id=_request_id_of(request.scope),
     )
     if exc.headers:
         response.headers.update(exc.headers)
@@ -333,7 +395,13 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
 
     Starlette raises it again after this answer is sent; `_Guard` logs it by its type.
     """
-    return problem_response(_internal_problem(exc), _CLOSE)
+    return problem_response(_internal_problem(exc), _CLOSE, _request_id_of(request.scope))
+
+
+def _request_id_of(scope: Scope) -> str | None:
+    """The id `_Guard` gave the request (in the scope's per-request `state`)."""
+    found = scope.get("state", {}).get("request_id")
+    return found if isinstance(found, str) else None
 
 
 def _logged(scope: Scope, paths: Collection[str] = ()) -> tuple[str, str]:
@@ -350,7 +418,8 @@ def _logged(scope: Scope, paths: Collection[str] = ()) -> tuple[str, str]:
 
 
 class _Guard:
-    """The outermost layer: the access log line, and no exception past it into uvicorn's log."""
+    """The outermost layer: the request id, the access log line, and no exception past it
+    into uvicorn's log."""
 
     def __init__(self, app: ASGIApp, paths: Collection[str]) -> None:
         self.app = app
@@ -360,26 +429,46 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        began = time.perf_counter()
         method, path = _logged(scope, self.paths)
-        started = False
+        sent_id = next((v for k, v in scope.get("headers", ()) if k == REQUEST_ID_HEADER), None)
+        rid = request_id(sent_id)
+        scope = {**scope, "state": {**scope.get("state", {}), "request_id": rid}}
+        echoed = (REQUEST_ID_HEADER, rid.encode("ascii"))
+        status = 0
+        size = 0
 
         async def logged_send(message: Message) -> None:
-            nonlocal started
+            nonlocal status, size
             if message["type"] == "http.response.start":
-                started = True
-                access.info("%s %s %d", method, path, message["status"])
+                status = message["status"]
+                headers = [(k, v) for k, v in message.get("headers", ()) if k != REQUEST_ID_HEADER]
+                message = {**message, "headers": [*headers, echoed]}
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
             await send(message)
 
         try:
             await self.app(scope, receive, logged_send)
         except Exception as exc:  # by its type only: the message might hold case data
             log.error("internal error in %s %s: %s", method, path, type(exc).__name__)
-            if not started:
-                response = problem_response(_internal_problem(exc), _CLOSE)
+            if not status:
+                response = problem_response(_internal_problem(exc), _CLOSE, rid)
                 try:
                     await response(scope, receive, logged_send)
                 except Exception as again:
                     log.error("cannot answer %s %s: %s", method, path, type(again).__name__)
+        finally:
+            if access.isEnabledFor(logging.INFO):
+                fields = {
+                    "request_id": rid,
+                    "method": method,
+                    "path": path,
+                    "status": status or CLIENT_CLOSED,
+                    "duration_ms": round((time.perf_counter() - began) * 1000, 1),
+                    "bytes": size,
+                }
+                access.info("%s %s %d", method, path, fields["status"], extra=fields)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -413,7 +502,7 @@ def server_config(
         access_log=False,  # uvicorn's would write the query string; the app logs instead
         server_header=False,
         log_level=log_level,
-        log_config=_log_config(access_log, log_level),
+        log_config=log_config(log_level.upper(), access_log),
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
     )
@@ -431,16 +520,6 @@ def serve(
 
     config = server_config(app, header_timeout=header_timeout, access_log=access_log)
     uvicorn.Server(config).run(sockets=[sock])
-
-
-def _log_config(access_log: bool, log_level: str) -> dict[str, Any]:
-    """uvicorn's own logging set-up, with hembesok's service loggers on the same handler."""
-    from uvicorn.config import LOGGING_CONFIG
-
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["hembesok.service"] = {"handlers": ["default"], "level": log_level.upper()}
-    config["loggers"]["hembesok.service.access"] = {"level": "INFO" if access_log else "WARNING"}
-    return config
 
 
 def timed_protocol(header_timeout: float) -> type[asyncio.Protocol]:
