@@ -27,7 +27,6 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from hembesok.cli import completion
 from hembesok.cli.common import (
     EXIT_INTERNAL,
     EXIT_INVALID,
@@ -39,7 +38,7 @@ from hembesok.cli.common import (
     today,
 )
 from hembesok.cli.common import engine as engine_
-from hembesok.cli.options import iso_date
+from hembesok.cli.options import as_of_option, programs_option
 from hembesok.io.limits import MAX_LINE_BYTES
 
 if TYPE_CHECKING:
@@ -61,20 +60,8 @@ EXIT_BROKEN_PIPE = 128 + 13
     help="Where to write the JSON lines (- for standard output); an existing file is "
     "not overwritten without --force.",
 )
-@click.option(
-    "--as-of",
-    callback=iso_date,
-    metavar="DATE",
-    help="Plan as of this date (YYYY-MM-DD); default today.",
-)
-@click.option(
-    "--program",
-    "program_ids",
-    multiple=True,
-    metavar="ID",
-    shell_complete=completion.program_ids,
-    help="Only this program (repeatable).",
-)
+@as_of_option()
+@programs_option()
 @click.option(
     "--format",
     "fmt",

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
+from hembesok.cli import completion
+
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 TEXT, JSON = "text", "json"
@@ -87,3 +89,35 @@ def output_format(
         return with_format  # type: ignore[return-value]  # the same command, one option more
 
     return decorate
+
+
+def as_of_option(
+    help: str = "Plan as of this date (YYYY-MM-DD); default today.",
+) -> Callable[[Command], Command]:
+    """`--as-of DATE`, read by the one date parser (the command gets `as_of`)."""
+    return click.option("--as-of", callback=iso_date, metavar="DATE", help=help)
+
+
+def programs_option(
+    help: str = "Only this program (repeatable).",
+) -> Callable[[Command], Command]:
+    """`--program ID`, repeatable, completing installed program ids (`program_ids`)."""
+    return click.option(
+        "--program",
+        "program_ids",
+        multiple=True,
+        metavar="ID",
+        shell_complete=completion.program_ids,
+        help=help,
+    )
+
+
+def lang_option(
+    choices: tuple[str, ...] = ("sv", "en"),
+    default: str = "sv",
+    help: str = "The language of the table.",
+) -> Callable[[Command], Command]:
+    """`--lang`: which of a text's languages to show (the command gets `lang`)."""
+    return click.option(
+        "--lang", type=click.Choice(list(choices)), default=default, show_default=True, help=help
+    )

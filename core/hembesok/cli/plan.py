@@ -13,37 +13,19 @@ from hembesok.cli.common import case as _case
 from hembesok.cli.common import choose as _choose
 from hembesok.cli.common import engine as _engine
 from hembesok.cli.common import today as _today
-from hembesok.cli.options import iso_date, output_format
+from hembesok.cli.options import as_of_option, lang_option, output_format, programs_option
 from hembesok.render.formats import PLAN_FORMATS
 
 
 @click.command()
 @click.argument("case_file", metavar="CASE", type=click.Path(allow_dash=True))
-@click.option(
-    "--as-of",
-    callback=iso_date,
-    metavar="DATE",
-    help="Plan as of this date (YYYY-MM-DD); default today.",
-)
-@click.option(
-    "--program",
-    "program_ids",
-    multiple=True,
-    metavar="ID",
-    shell_complete=completion.program_ids,
-    help="Only this program (repeatable).",
-)
+@as_of_option()
+@programs_option()
 @output_format(
     {"text": "a table for people", **{f.name: f.summary for f in PLAN_FORMATS.values()}},
     aliases={"table": "text"},
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["sv", "en"]),
-    default="sv",
-    show_default=True,
-    help="The language of the table.",
-)
+@lang_option()
 @click.option(
     "--all",
     "everything",
@@ -99,19 +81,8 @@ def plan(
     shell_complete=completion.program_ids,
     help="The program to explain.",
 )
-@click.option(
-    "--as-of",
-    callback=iso_date,
-    metavar="DATE",
-    help="As of this date (YYYY-MM-DD); default today.",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["sv", "en", "both"]),
-    default="both",
-    show_default=True,
-    help="The language of the text (JSON holds both).",
-)
+@as_of_option("As of this date (YYYY-MM-DD); default today.")
+@lang_option(("sv", "en", "both"), "both", "The language of the text (JSON holds both).")
 @output_format(
     {
         "text": "for people",

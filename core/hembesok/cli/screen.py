@@ -8,7 +8,7 @@ import click
 
 from hembesok.cli.common import EXIT_PLUGINS, Failure, fail_with_problems, read
 from hembesok.cli.common import engine as engine_
-from hembesok.cli.options import output_format
+from hembesok.cli.options import lang_option, output_format
 
 
 @click.command()
@@ -27,13 +27,7 @@ from hembesok.cli.options import output_format
     },
     aliases={"table": "text"},
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["sv", "en"]),
-    default="sv",
-    show_default=True,
-    help="The language of the table.",
-)
+@lang_option()
 def screen(response_file: str, history_file: str | None, fmt: str, lang: str) -> None:
     """Score a questionnaire response (a JSON file, or - for standard input) per domain.
 
