@@ -13,6 +13,7 @@ from hembesok.cli.batch import batch
 from hembesok.cli.common import EXIT_INTERNAL, EXIT_INTERRUPTED
 from hembesok.cli.info import plugins, programs, schema
 from hembesok.cli.plan import explain, plan
+from hembesok.cli.report import report
 from hembesok.cli.screen import screen
 from hembesok.cli.serve import serve
 from hembesok.cli.validate import validate
@@ -36,6 +37,7 @@ for _command in (
     new_plugin,
     test,
     batch,
+    report,
     serve,
 ):
     main.add_command(_command)

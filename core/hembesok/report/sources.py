@@ -97,19 +97,29 @@ def open_arrow(tables: Mapping[str, Any]) -> duckdb.DuckDBPyConnection:
 
 
 def _scan(path: Path, name: str) -> tuple[str, bool]:
-    """The table function that reads one table, and whether it is CSV."""
-    for folder in (path / f"{name}.parquet", path / name):
-        if folder.is_dir() and any(folder.rglob("*.parquet")):
-            return f"read_parquet({_literal(str(folder / '**' / '*.parquet'))})", False
+    """The table function that reads one table, and whether it is CSV.
+
+    A table is one file (`visits.parquet`, `visits.csv`) or a directory of part files
+    (`visits/part-00000.parquet`, as `batch --to` writes them, or `visits.parquet/...`).
+    """
+    for folder in (path / name, path / f"{name}.parquet", path / f"{name}.csv"):
+        if folder.is_dir():
+            if any(folder.rglob("*.parquet")):
+                return f"read_parquet({_literal(str(folder / '**' / '*.parquet'))})", False
+            if any(folder.rglob("*.csv")):
+                return _csv(folder / "**" / "*.csv"), True
     if (path / f"{name}.parquet").is_file():
         return f"read_parquet({_literal(str(path / f'{name}.parquet'))})", False
     if (path / f"{name}.csv").is_file():
-        source = _literal(str(path / f"{name}.csv"))
-        return f"read_csv({source}, header = true, all_varchar = true)", True
+        return _csv(path / f"{name}.csv"), True
     raise SourceError(
-        f"{path}: no {name}.parquet, {name}.parquet/ of part files or {name}.csv; "
+        f"{path}: no {name}.parquet, {name}.csv or {name}/ of part files; "
         "give the output directory of `hembesok batch --to parquet|csv`"
     )
+
+
+def _csv(pattern: Path) -> str:
+    return f"read_csv({_literal(str(pattern))}, header = true, all_varchar = true)"
 
 
 def _define(con: duckdb.DuckDBPyConnection, name: str, scan: str, is_csv: bool, where: str) -> None:
