@@ -68,3 +68,23 @@ def fresh_venv(tmp_path: Path, core_wheel: Path) -> Callable[..., Path]:
         return bindir
 
     return make
+
+
+def _load_browser():  # tests/ is not a package; load the helper by path
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "hembesok_tests_browser", Path(__file__).parent / "support" / "browser.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def screenshot():
+    """`screenshot(page, out, width=1200, height=900) -> Picture` in headless Chromium
+    (tests/support/browser.py): `.count_near((r, g, b))`, `.colours()`, `.non_background()`."""
+    return _load_browser().screenshot

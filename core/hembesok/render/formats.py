@@ -80,6 +80,18 @@ def _compact() -> Write:
     return write
 
 
+def _ics() -> Write:
+    from hembesok.render.ics import write_ics
+
+    return write_ics
+
+
+def _html() -> Write:
+    from hembesok.render.plan_html import write_html
+
+    return write_html
+
+
 #: Every format by name (read-only: a new format is a new entry here and a module).
 PLAN_FORMATS: Mapping[str, PlanFormat] = MappingProxyType(
     {
@@ -88,6 +100,15 @@ PLAN_FORMATS: Mapping[str, PlanFormat] = MappingProxyType(
             PlanFormat("json", JSON, "the full plan (schema plan)", _json),
             PlanFormat(
                 "compact", JSON, "the compact plan, without texts (schema compact-plan)", _compact
+            ),
+            PlanFormat(
+                "ics", "text/calendar", "the visits offered as iCalendar events", _ics, extra="ics"
+            ),
+            PlanFormat(
+                "html",
+                "text/html",
+                "the visits offered drawn on a time axis, a self-contained page",
+                _html,
             ),
         )
     }
