@@ -1,4 +1,4 @@
-"""Small flat tables, built row by row in a test, with the contract's Arrow types."""
+"""Small flat tables, built row by row in a test, with the contract's Arrow types (fixture `flat`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import pytest
 
 CAT = pa.dictionary(pa.int32(), pa.string())
 AS_OF = dt.date(2026, 5, 4)
@@ -139,3 +140,9 @@ class Tables:
             options = pacsv.WriteOptions(quoting_style="needed")
             pacsv.write_csv(pa.table(columns), folder / f"{name}.csv", write_options=options)
         return folder
+
+
+@pytest.fixture
+def flat() -> Tables:
+    """Empty flat tables to add rows to."""
+    return Tables()
