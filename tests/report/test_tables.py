@@ -250,7 +250,7 @@ def test_parquet_csv_and_part_files_give_the_same_report(flat, tmp_path):
 
 
 def test_a_directory_without_the_tables_is_named_as_such(tmp_path):
-    with pytest.raises(sources.SourceError, match="no decisions.parquet"):
+    with pytest.raises(sources.SourceError, match=r"no decisions\.parquet"):
         sources.open_directory(tmp_path)
 
 

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 import matplotlib
+from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
 from hembesok.report.tables import Report, Row
@@ -54,7 +55,7 @@ def coverage_chart(rows: Sequence[Row], program: str, lang: str, salt: str) -> s
     """The target group of each BVC of one programme, as bars stacked by outcome."""
     rows = [r for r in rows if r["program"] == program and not r["all_bvcs"]]
     labels = [_bvc(r, lang) for r in rows]
-    with matplotlib.rc_context({**_STYLE, "svg.hashsalt": salt}):
+    with _style(salt):
         figure = Figure(figsize=(8, 1.3 + 0.32 * max(len(rows), 1)), layout="constrained")
         axes = figure.add_subplot()
         left = [0.0] * len(rows)
@@ -75,7 +76,7 @@ def timeline_chart(rows: Sequence[Row], lang: str, salt: str) -> str:
     """Visits done per month, one line per programme; a suppressed month is a gap."""
     visits = [r for r in rows if r["kind"] == "visit"]
     programs = sorted({r["program"] for r in visits})
-    with matplotlib.rc_context({**_STYLE, "svg.hashsalt": salt}):
+    with _style(salt):
         figure = Figure(figsize=(8, 3.4), layout="constrained")
         axes = figure.add_subplot()
         for number, program in enumerate(programs):
@@ -89,6 +90,8 @@ def timeline_chart(rows: Sequence[Row], lang: str, salt: str) -> str:
                 marker="o",
                 markersize=2.5,
             )
+        axes.set_ylim(bottom=0)
+        axes.xaxis.set_major_formatter(DateFormatter("%Y-%m"))
         axes.set_title(word("chart_timeline", lang), loc="left")
         axes.set_ylabel(f"{column('done', lang)}")
         axes.set_xlabel(word("chart_hidden", lang))
@@ -104,7 +107,7 @@ def screening_chart(rows: Sequence[Row], program: str, lang: str, salt: str) -> 
     rows = [r for r in rows if r["program"] == program]
     labels = [f"{r['instrument']} · {r['visit']} · {r['domain']}" for r in rows]
     places = list(range(len(rows)))
-    with matplotlib.rc_context({**_STYLE, "svg.hashsalt": salt}):
+    with _style(salt):
         figure = Figure(figsize=(8, 1.4 + 0.4 * max(len(rows), 1)), layout="constrained")
         axes = figure.add_subplot()
         left = [0.0] * len(rows)
@@ -148,6 +151,12 @@ def charts(report: Report, lang: str) -> dict[str, list[str]]:
             screening_chart(report.screening.rows, p, lang, f"s{n}") for n, p in enumerate(screened)
         ],
     }
+
+
+def _style(salt: str) -> Any:
+    """matplotlib's settings for one chart; `salt` keeps its SVG ids apart from the others'."""
+    settings: Any = {**_STYLE, "svg.hashsalt": salt}
+    return matplotlib.rc_context(settings)
 
 
 def _legend_below(axes: Any, columns: int) -> None:
