@@ -76,7 +76,7 @@ def test_every_output_is_free_of_the_planted_identity_numbers(tables, tmp_path):
 
 def test_coverage_agrees_with_the_plans(cases, tables):
     """The region's counts per program, against the same cases planned one by one."""
-    path, families, engine = cases
+    _, families, engine = cases
     pipeline = Pipeline(engine)
     target, undetermined, declined = Counter(), Counter(), Counter()
     for case in families:

@@ -91,7 +91,7 @@ def timeline_chart(rows: Sequence[Row], lang: str, salt: str) -> str:
                 markersize=2.5,
             )
         axes.set_ylim(bottom=0)
-        axes.xaxis.set_major_formatter(DateFormatter("%Y-%m"))
+        axes.xaxis.set_major_formatter(DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
         axes.set_title(word("chart_timeline", lang), loc="left")
         axes.set_ylabel(f"{column('done', lang)}")
         axes.set_xlabel(word("chart_hidden", lang))
