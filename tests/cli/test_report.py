@@ -134,3 +134,12 @@ def test_an_existing_output_is_not_overwritten_without_force(tables, tmp_path):
     assert _run("report", str(tables), "-o", str(page)).exit_code == 2
     assert page.read_text() == "mine"
     assert _run("report", str(tables), "-o", str(page), "--force").exit_code == 0
+
+
+def test_the_json_document_follows_its_schema(tables):
+    import jsonschema
+
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    document = json.loads(_run("report", str(tables), "--format", "json").output)
+    jsonschema.Draft202012Validator(schema).validate(document)
