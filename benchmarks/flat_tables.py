@@ -71,7 +71,12 @@ def _dask(source: Path, out: Path, workers: int) -> float:
         tables = [
             cases.map_partitions(
                 partitions.map_partition, as_of=day, table=name, meta=partitions.meta(name)
-            ).to_parquet(str(out / name), compute=False, write_index=False)
+            ).to_parquet(
+                str(out / name),
+                compute=False,
+                write_index=False,
+                schema=partitions.schema(name),
+            )
             for name in TABLES
         ]
         # one graph: each partition is planned once per table (three times in all), as the
