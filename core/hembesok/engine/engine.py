@@ -59,7 +59,8 @@ class EngineMismatch(RuntimeError):
     """An engine rebuilt in another process whose installed plugins differ from the original's."""
 
 
-def _settings(env: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+def settings_of(env: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    """The HEMBESOK_* settings of `env` (default os.environ): an engine's recipe."""
     source = os.environ if env is None else env
     return tuple(sorted((k, v) for k, v in source.items() if k.startswith(_SETTINGS_PREFIX)))
 
@@ -132,7 +133,7 @@ class Engine(Evaluator):
     @classmethod
     def from_installed(cls, env: Mapping[str, str] | None = None) -> Engine:
         """An engine with every installed plugin (subject to HEMBESOK_* variables)."""
-        settings = _settings(env)
+        settings = settings_of(env)
         engine = cls.from_plugins(make_plugin_manager(env=env))
         engine._recipe = settings
         return engine
