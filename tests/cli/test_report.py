@@ -143,3 +143,12 @@ def test_the_json_document_follows_its_schema(tables):
     jsonschema.Draft202012Validator.check_schema(schema)
     document = json.loads(_run("report", str(tables), "--format", "json").output)
     jsonschema.Draft202012Validator(schema).validate(document)
+
+
+def test_batch_to_csv_gives_the_report_parquet_gives(cases, tables, tmp_path):
+    out = tmp_path / "csv-tables"
+    result = _run("batch", str(cases[0]), "--as-of", AS_OF.isoformat(), "--to", "csv", str(out))
+    assert result.exit_code == 0, result.output
+    from_csv = _run("report", str(out), "--format", "json")
+    from_parquet = _run("report", str(tables), "--format", "json")
+    assert json.loads(from_csv.output) == json.loads(from_parquet.output)
