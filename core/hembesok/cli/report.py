@@ -110,6 +110,7 @@ def report(
         from hembesok.report import html, machine, queries, sources, tables
         from hembesok.report.queries import QueryError
         from hembesok.report.weeks import IsoWeek
+        from hembesok.render.arrow_tables import arrow_table
     except ImportError as exc:
         raise Failure(
             f"hembesok report: needs the optional libraries ({exc.name}): "
@@ -122,7 +123,7 @@ def report(
             con = sources.open_directory(Path(source))
         else:
             day = as_of or today()
-            arrow, code = _plan_cases(source, day)
+            arrow, code = _plan_cases(source, day, arrow_table)
             con = sources.open_arrow(arrow)
         if week is None:
             planned = as_of or queries.as_of_range(con)[1] or today()
@@ -152,7 +153,7 @@ def _write(path: Path | None, text: str) -> None:
         raise Failure(f"hembesok report: cannot write {path}: {exc.strerror}", EXIT_USAGE) from None
 
 
-def _plan_cases(path: str, day: dt.date) -> tuple[dict[str, Any], int]:
+def _plan_cases(path: str, day: dt.date, arrow_table: Any) -> tuple[dict[str, Any], int]:
     """The flat tables of a cases file, planned here; bad records are named and left out."""
     from hembesok.batch import (
         CSV,
@@ -168,7 +169,6 @@ def _plan_cases(path: str, day: dt.date) -> tuple[dict[str, Any], int]:
     from hembesok.engine.engine import Engine
     from hembesok.io.csv_cases import CsvLayout
     from hembesok.io.problems import InvalidDocument
-    from hembesok.render.arrow_tables import arrow_table
     from hembesok.render.flat import TABLES, PlanRows
 
     engine = engine_()
