@@ -107,10 +107,10 @@ def report(
     ):
         raise Failure(f"hembesok report: {target} exists: --force overwrites it", EXIT_USAGE)
     try:
+        from hembesok.render.arrow_tables import arrow_table
         from hembesok.report import html, machine, queries, sources, tables
         from hembesok.report.queries import QueryError
         from hembesok.report.weeks import IsoWeek
-        from hembesok.render.arrow_tables import arrow_table
     except ImportError as exc:
         raise Failure(
             f"hembesok report: needs the optional libraries ({exc.name}): "
