@@ -11,7 +11,7 @@ PACKAGE = ROOT / "core" / "hembesok"
 #: Layers on one line are siblings and may not import each other.
 LAYERS = [
     ["cli"],
-    ["batch", "service", "authoring"],
+    ["batch", "service", "authoring", "report"],
     ["api"],
     ["engine"],
     ["plugins"],

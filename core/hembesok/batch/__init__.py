@@ -9,6 +9,7 @@ tests use.
 
 from hembesok.batch.planning import (
     COMPACT,
+    FLAT,
     FULL,
     ChunkPlanner,
     ChunkResult,
@@ -46,6 +47,7 @@ __all__ = [
     "CHUNK_RECORDS",
     "COMPACT",
     "CSV",
+    "FLAT",
     "FULL",
     "NDJSON",
     "ChunkPlanner",

@@ -21,10 +21,14 @@ from hembesok.engine.engine import Engine
 from hembesok.io.csv_cases import CsvLayout
 from hembesok.io.json_text import dumps
 from hembesok.io.problems import InvalidDocument, Problem
+from hembesok.render.flat import PlanRows, plan_rows
 from hembesok.render.problem_details import INTERNAL_ERROR, invalid_case, problem
 
 #: What a plan line holds: the full plan, or the compact one (schemas plan, compact-plan).
 FULL, COMPACT = "json", "compact"
+#: Settings.output for the flat tables (hembesok.render.flat): a chunk's plans become rows
+#: (ChunkResult.tables), and its output holds only the bad records' error lines.
+FLAT = "flat"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class ChunkResult:
     internal: int
     messages: tuple[str, ...]  # one readable line per bad record, for standard error
     last_record: int = 0  # the number of the chunk's last record
+    tables: PlanRows | None = None  # with Settings.output FLAT: the rows of the chunk's plans
 
 
 @dataclass
@@ -83,11 +88,13 @@ class ChunkPlanner:
         self.pipeline = Pipeline(engine if engine is not None else settings.engine_factory())
         self.programs = list(settings.programs) if settings.programs is not None else None
         self.debug = os.environ.get("HEMBESOK_DEBUG", "") not in ("", "0")
+        self.rows: PlanRows | None = None  # the chunk's rows, with Settings.output FLAT
 
     def plan_chunk(self, chunk: Sequence[RawRecord]) -> ChunkResult:
         lines: list[bytes] = []
         messages: list[str] = []
         plans = errors = internal = 0
+        self.rows = PlanRows([], [], []) if self.settings.output == FLAT else None
         for number, line, payload in chunk:
             try:
                 out, found = self._plan(number, line, payload)
@@ -114,8 +121,9 @@ class ChunkPlanner:
                     for p in found
                 )
         last = chunk[-1][0] if chunk else 0
+        rows, self.rows = self.rows, None
         return ChunkResult(
-            b"".join(lines), len(chunk), plans, errors, internal, tuple(messages), last
+            b"".join(lines), len(chunk), plans, errors, internal, tuple(messages), last, rows
         )
 
     def _plan(
@@ -142,6 +150,12 @@ class ChunkPlanner:
         except InvalidDocument as exc:
             return None, exc.problems
         plan = self.pipeline.plan(case, settings.as_of, self.programs)
+        if self.rows is not None:
+            decisions, visits, screenings = plan_rows(plan, number, case.data)
+            self.rows.decisions.extend(decisions)
+            self.rows.visits.extend(visits)
+            self.rows.screenings.extend(screenings)
+            return b"", []
         return b'{"record":%d,"plan":%s}\n' % (
             number,
             self.pipeline.render(plan, settings.output),

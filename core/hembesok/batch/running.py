@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import wait
-from typing import IO, Any, cast
+from typing import IO, Any, Protocol, cast, runtime_checkable
 
 from hembesok.batch.planning import ChunkPlanner, ChunkResult, Settings, Summary
 from hembesok.batch.records import RawRecord
@@ -108,6 +108,14 @@ def on_signals(
             signal.signal(s, old)
 
 
+@runtime_checkable
+class ChunkSink(Protocol):
+    """Where a run's chunks go besides a stream of lines: the flat tables' parts
+    (hembesok.batch.tables.TableSink). It gets every chunk once, in input order."""
+
+    def write_chunk(self, result: ChunkResult) -> None: ...
+
+
 class WorkerFailed(RuntimeError):
     """A worker process could not plan (its error's type name only: it may hold case data).
 
@@ -170,7 +178,7 @@ def _work(settings: Settings, tasks: Any, results: Any) -> None:
 def run(
     chunks: Iterable[list[RawRecord]],
     settings: Settings,
-    out: IO[bytes],
+    out: IO[bytes] | ChunkSink,
     *,
     workers: int = 1,
     engine: Engine | None = None,
@@ -179,6 +187,8 @@ def run(
     summary: Summary | None = None,
 ) -> Summary:
     """Plan every chunk, write its lines to `out` in input order, and count.
+
+    `out` is a stream of lines, or a ChunkSink that takes each chunk whole (the flat tables).
 
     `engine` is used in this process (workers=1); worker processes build their own
     with `settings.engine_factory`. `summary` holds the counts of an earlier run this one
@@ -191,11 +201,14 @@ def run(
     chunks = iter(chunks)
 
     def take(result: ChunkResult) -> None:
-        try:
-            out.write(result.output)  # one write of whole lines
-            out.flush()
-        except BrokenPipeError:
-            raise OutputClosed(summary) from None
+        if isinstance(out, ChunkSink):
+            out.write_chunk(result)
+        else:
+            try:
+                out.write(result.output)  # one write of whole lines
+                out.flush()
+            except BrokenPipeError:
+                raise OutputClosed(summary) from None
         summary.add(result)
         if on_chunk is not None:
             on_chunk(result)

@@ -16,6 +16,7 @@ from hembesok.cli.completion import completion_command
 from hembesok.cli.fhir import fhir
 from hembesok.cli.info import plugins, programs, schema
 from hembesok.cli.plan import explain, plan
+from hembesok.cli.report import report
 from hembesok.cli.screen import screen
 from hembesok.cli.serve import serve
 from hembesok.cli.validate import validate
@@ -47,6 +48,7 @@ for _command in (
     new_plugin,
     test,
     batch,
+    report,
     serve,
     completion_command,
 ):

@@ -51,6 +51,7 @@ EXIT_BROKEN_PIPE = 128 + 13
 
 @click.command()
 @click.argument("input_file", metavar="INPUT", type=click.Path(allow_dash=True))
+@click.argument("out_dir", metavar="[OUT_DIR]", required=False, type=click.Path())
 @click.option(
     "-o",
     "--output",
@@ -91,6 +92,14 @@ EXIT_BROKEN_PIPE = 128 + 13
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option(
+    "--to",
+    type=click.Choice(["ndjson", "parquet", "csv"]),
+    default="ndjson",
+    show_default=True,
+    help="ndjson: one JSON line per record; parquet or csv: the flat tables decisions, "
+    "visits and screenings in the directory OUT_DIR (parquet needs hembesok[arrow]).",
+)
+@click.option(
     "--max-line-bytes",
     type=click.IntRange(min=1),
     default=MAX_LINE_BYTES,
@@ -99,6 +108,7 @@ EXIT_BROKEN_PIPE = 128 + 13
 )
 def batch(
     input_file: str,
+    out_dir: str | None,
     output: str,
     as_of: dt.date | None,
     program_ids: tuple[str, ...],
@@ -108,18 +118,21 @@ def batch(
     resume: bool,
     force: bool,
     max_line_bytes: int,
+    to: str,
 ) -> None:
     """Plan every case of INPUT (NDJSON or CSV, - for standard input), one JSON line each.
 
     A line is {"record": N, "plan": {...}} or, for a bad record, {"record": N, "line": L,
     "error": {...}} naming the field at fault. The summary on standard error counts records
     in, plans out and errors. SIGINT or SIGTERM stops after the last whole chunk (exit 130,
-    143) and says how to go on with --resume. Column mapping, line format, resuming:
-    docs/batch.md.
+    143) and says how to go on with --resume. With --to parquet or csv the plans go to
+    OUT_DIR as three flat tables and the bad records to OUT_DIR/problems. Column mapping,
+    line format, tables, resuming: docs/batch.md.
     """
+    directory = _table_directory(to, out_dir, output, compact)
     if resume and force:
         _usage("--resume goes on with the output and --force overwrites it: give one of them")
-    if resume and output == "-":
+    if resume and output == "-" and to == "ndjson":
         _usage("--resume needs the output file of the interrupted run: -o FILE")
     # From here a signal ends the command at once, until the run begins (hembesok.batch.Stop).
     early = _Early()
@@ -138,6 +151,8 @@ def batch(
                 force,
                 max_line_bytes,
                 stop,
+                to,
+                directory,
             )
         )
     finally:
@@ -210,10 +225,13 @@ def _batch(
     force: bool,
     max_line_bytes: int,
     stop: Any,
+    to: str = "ndjson",
+    directory: str | None = None,
 ) -> int:
     from hembesok.batch import (
         COMPACT,
         CSV,
+        FLAT,
         FULL,
         ChunkPlanner,
         NotBatchOutput,
@@ -239,7 +257,7 @@ def _batch(
     engine = engine_()
     chosen = choose(engine, program_ids)
     written: Written | None = None
-    if output != "-":
+    if output != "-" and directory is None:
         written = _check_output(input_file, output, resume, force, read_output, NotBatchOutput)
     source = input_file
     with _open_input(input_file) as stream:
@@ -260,8 +278,27 @@ def _batch(
             tuple(chosen) if chosen else None,
             layout,
             Engine.from_installed,
-            COMPACT if compact else FULL,
+            FLAT if directory is not None else COMPACT if compact else FULL,
         )
+        if directory is not None:
+            from hembesok.cli.batch_tables import write_tables
+
+            return write_tables(
+                records,
+                settings,
+                engine,
+                directory=directory,
+                to=to,
+                kind=kind,
+                fmt=fmt,
+                max_line_bytes=max_line_bytes,
+                program_ids=program_ids,
+                workers=workers,
+                resume=resume,
+                force=force,
+                stop=stop,
+                progress=lambda: _Progress(stream),
+            )
         start = Summary()
         if written is not None:
             start = dataclasses.replace(written.summary)
@@ -313,6 +350,22 @@ def _batch(
     if summary.errors:
         return EXIT_INVALID
     return 0
+
+
+def _table_directory(to: str, out_dir: str | None, output: str, compact: bool) -> str | None:
+    """The directory of the flat tables (--to parquet|csv), or None for NDJSON lines."""
+    if to == "ndjson":
+        if out_dir is not None:
+            _usage(f"OUT_DIR ({out_dir}) is for --to parquet or csv; JSON lines go to -o FILE")
+        return None
+    if out_dir is not None and output not in ("-", out_dir):
+        _usage("give the tables' directory once: OUT_DIR or -o, not both")
+    directory = out_dir if out_dir is not None else output
+    if directory == "-":
+        _usage(f"--to {to} writes a directory: hembesok batch INPUT --to {to} OUT_DIR")
+    if compact:
+        _usage(f"--compact is a form of JSON lines; --to {to} writes the flat tables")
+    return directory
 
 
 def _usage(message: str) -> NoReturn:

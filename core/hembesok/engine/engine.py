@@ -2,10 +2,19 @@
 
 Evaluation itself is hembesok.engine.evaluator; an `Engine` is an `Evaluator` whose
 programs and instruments came from the installed (or given) plugins.
+
+An engine built from the installed plugins can be pickled, to go to worker processes
+(Dask, Spark, multiprocessing): it travels as its recipe (the HEMBESOK_* settings it was
+built with) and the ids, versions and SHA-256 of its programs and instruments, and is built
+again on the other side from that machine's installed plugins, once per process
+(`installed_engine`). A machine whose plugins differ refuses with EngineMismatch rather
+than plan with other rules.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -40,6 +49,51 @@ def _located(program: Program, path: tuple[str | int, ...], message: str) -> Pro
 
 T = TypeVar("T")
 
+#: The environment variables that choose plugins (hembesok.plugins.manager).
+_SETTINGS_PREFIX = "HEMBESOK_"
+#: What identifies an engine's rules: ((kind, id, version, sha256), ...), sorted.
+Fingerprint = tuple[tuple[str, str, str, str], ...]
+
+
+class EngineMismatch(RuntimeError):
+    """An engine rebuilt in another process whose installed plugins differ from the original's."""
+
+
+def settings_of(env: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    """The HEMBESOK_* settings of `env` (default os.environ): an engine's recipe."""
+    source = os.environ if env is None else env
+    return tuple(sorted((k, v) for k, v in source.items() if k.startswith(_SETTINGS_PREFIX)))
+
+
+@functools.lru_cache(maxsize=4)
+def installed_engine(settings: tuple[tuple[str, str], ...], interpret: bool = False) -> Engine:
+    """The engine of the installed plugins under these HEMBESOK_* settings, built once per
+    process: a worker unpickles many partitions' engines and must not load plugins each time.
+    (A cache keyed by read-only settings; the engines it holds are only read.)"""
+    engine = Engine.from_plugins(make_plugin_manager(env=dict(settings)), interpret=interpret)
+    engine._recipe = settings
+    return engine
+
+
+def rebuild_engine(
+    settings: tuple[tuple[str, str], ...], interpret: bool, fingerprint: Fingerprint
+) -> Engine:
+    """An unpickled engine: this process's installed one, if its rules are the same."""
+    engine = installed_engine(settings, interpret)
+    if engine.fingerprint() != fingerprint:
+        sent = {f[:2]: f[2:] for f in fingerprint}
+        here = {f[:2]: f[2:] for f in engine.fingerprint()}
+        differ = sorted(
+            f"{kind} {ident}"
+            for kind, ident in sent.keys() | here.keys()
+            if sent.get((kind, ident)) != here.get((kind, ident))
+        )
+        raise EngineMismatch(
+            "the engine cannot be rebuilt here: the installed plugins differ from the ones "
+            f"it was built with ({', '.join(differ)}); install the same versions on every worker"
+        )
+    return engine
+
 
 def registered(
     loaded: LoadedPlugins, hook: str, load: Callable[..., T]
@@ -72,11 +126,32 @@ class Engine(Evaluator):
     ) -> None:
         super().__init__(loaded, programs, instruments, interpret=interpret)
         self.errors: list[ProgramLoadError] = errors if errors is not None else []
+        #: The HEMBESOK_* settings it was built from the installed plugins with; None when
+        #: it was built from given modules (it cannot be pickled then).
+        self._recipe: tuple[tuple[str, str], ...] | None = None
 
     @classmethod
     def from_installed(cls, env: Mapping[str, str] | None = None) -> Engine:
         """An engine with every installed plugin (subject to HEMBESOK_* variables)."""
-        return cls.from_plugins(make_plugin_manager(env=env))
+        settings = settings_of(env)
+        engine = cls.from_plugins(make_plugin_manager(env=env))
+        engine._recipe = settings
+        return engine
+
+    def fingerprint(self) -> Fingerprint:
+        """Every program and instrument as (kind, id, version, sha256): what its rules are."""
+        found = [("program", p.id, p.version, p.sha256) for p in self.programs.values()]
+        found += [("instrument", i.id, i.version, i.sha256) for i in self.instruments.values()]
+        return tuple(sorted(found))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its recipe: rebuilt from the installed plugins where it is unpickled."""
+        if self._recipe is None or type(self) is not Engine:
+            raise TypeError(
+                "only an engine built with Engine.from_installed() can be pickled; "
+                "one built from given modules cannot be rebuilt in another process"
+            )
+        return (rebuild_engine, (self._recipe, self.interpret, self.fingerprint()))
 
     @classmethod
     def from_modules(cls, modules: Sequence[ModuleType | object]) -> Engine:

@@ -1,0 +1,163 @@
+"""Generated cases to the flat tables: `batch --to parquet` and Dask, one and two processes.
+
+    python benchmarks/flat_tables.py --cases 100000 [--data DIR]
+
+In one run, on the same input: `hembesok batch INPUT --to parquet OUT --workers 1` and
+`--workers 2` (wall time, cases/s, CPU time and peak resident memory of the run's largest
+process, from `os.wait4`), then hembesok.batch.partitions.map_partition on a Dask
+LocalCluster of 1 and of 2 worker processes (one thread each) over the same cases as a
+Parquet dataset, writing the three tables with `to_parquet` (wall time and cases/s; the
+cluster's start is not timed). The load average is printed before and after. Prints
+Markdown tables; asserts nothing about a time, only that every run gives the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+AS_OF = "2026-05-04"
+PART_CASES = 10_000  # cases per input partition for Dask
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _batch(cases: Path, out: Path, workers: int) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS MiB, exit code) of one batch run."""
+    command = [sys.executable, "-c", "from hembesok.cli import run; run()", "batch", str(cases)]
+    command += ["--to", "parquet", str(out), "--as-of", AS_OF, "--workers", str(workers)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    return (
+        wall,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        os.waitstatus_to_exitcode(status),
+    )
+
+
+def _dask(source: Path, out: Path, workers: int) -> float:
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    from hembesok.batch import partitions
+    from hembesok.render.flat import TABLES
+
+    day = dt.date.fromisoformat(AS_OF)
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.run(lambda: None)  # the workers are up
+        start = time.perf_counter()
+        cases = dd.read_parquet(str(source))
+        tables = [
+            cases.map_partitions(
+                partitions.map_partition, as_of=day, table=name, meta=partitions.meta(name)
+            ).to_parquet(
+                str(out / name),
+                compute=False,
+                write_index=False,
+                schema=partitions.schema(name),
+            )
+            for name in TABLES
+        ]
+        # one graph: each partition is planned once per table (three times in all), as the
+        # per-table helper asks; see docs/scale.md for planning once with plan_partition
+        dd.compute(*tables)
+        return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--data", type=Path, default=None)
+    args = parser.parse_args()
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory(prefix="hembesok-flat-") as temporary:
+        data = args.data or Path(temporary)
+        data.mkdir(parents=True, exist_ok=True)
+        cases = data / f"cases-{args.cases}.ndjson"
+        if not cases.exists():
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(HERE / "generate.py"),
+                    "--count",
+                    str(args.cases),
+                    "--seed",
+                    "1",
+                    "--as-of",
+                    AS_OF,
+                    "-o",
+                    str(cases),
+                ],
+                check=True,
+            )
+        source = data / f"cases-{args.cases}-parquet"
+        if not source.exists():
+            lines = cases.read_text(encoding="utf-8").splitlines()
+            source.mkdir()
+            for part, first in enumerate(range(0, len(lines), PART_CASES)):
+                chunk = lines[first : first + PART_CASES]
+                numbers = list(range(first + 1, first + len(chunk) + 1))
+                pq.write_table(
+                    pa.table({"record": numbers, "case": chunk}),
+                    source / f"part-{part:03d}.parquet",
+                )
+        print(f"load average before: {_load()}  ({os.cpu_count()} cores)")
+        print(
+            "\n| run | wall s | cases/s | CPU s | peak RSS MiB | exit |\n|---|---|---|---|---|---|"
+        )
+        outputs = {}
+        for workers in (1, 2):
+            out = data / f"batch-{workers}"
+            subprocess.run(["rm", "-rf", str(out)], check=True)
+            wall, cpu, rss, code = _batch(cases, out, workers)
+            outputs[f"batch {workers}"] = out
+            print(
+                f"| batch --to parquet --workers {workers} | {wall:.1f} | {args.cases / wall:,.0f} "
+                f"| {cpu:.1f} | {rss:.0f} | {code} |"
+            )
+        for workers in (1, 2):
+            out = data / f"dask-{workers}"
+            subprocess.run(["rm", "-rf", str(out)], check=True)
+            wall = _dask(source, out, workers)
+            outputs[f"dask {workers}"] = out
+            print(
+                f"| Dask LocalCluster, {workers} worker process(es), 3 tables | {wall:.1f} "
+                f"| {args.cases / wall:,.0f} | | | |"
+            )
+        print(f"\nload average after: {_load()}")
+        counts = {
+            name: tuple(
+                ds.dataset(out / t).count_rows() for t in ("decisions", "visits", "screenings")
+            )
+            for name, out in outputs.items()
+        }
+        print("rows (decisions, visits, screenings):", counts)
+        return 0 if len(set(counts.values())) == 1 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

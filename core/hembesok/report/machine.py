@@ -1,0 +1,77 @@
+"""The report for machines: one JSON document with every table, or one CSV file per table.
+
+JSON (schema `schemas/report.schema.json`): a suppressed count is null and its row's
+`suppressed` names it. CSV: a suppressed count is written `<N` (N the threshold), as a
+person opening the file in a spreadsheet should read it; an empty cell is a null key (no
+BVC), never a count. Dates are ISO `YYYY-MM-DD`. docs/report.md#machine-readable.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+from hembesok.report.tables import Report, Table
+
+REPORT_FORMAT = "urn:hembesok:report:1"
+
+
+def document(report: Report) -> dict[str, Any]:
+    """The whole report as JSON data."""
+    return {
+        "format": REPORT_FORMAT,
+        "week": {
+            "id": str(report.week),
+            "monday": report.week.monday.isoformat(),
+            "sunday": report.week.sunday.isoformat(),
+        },
+        "as_of": _json(report.as_of),
+        "planned_as_of": [_json(d) for d in report.planned_as_of],
+        "min_count": report.min_count,
+        "missed_days": report.missed_days,
+        "tables": {
+            table.name: [_json_row(table, row) for row in table.rows] for table in report.tables
+        },
+    }
+
+
+def json_text(report: Report) -> str:
+    return json.dumps(document(report), ensure_ascii=False, indent=1) + "\n"
+
+
+def csv_text(table: Table, min_count: int) -> str:
+    """One table as CSV with a header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    hidden = f"<{min_count}"
+    for row in table.rows:
+        writer.writerow(
+            [_csv_key(row[k]) for k in table.keys]
+            + [hidden if row[c] is None else row[c] for c in table.counts]
+        )
+    return out.getvalue()
+
+
+def _json_row(table: Table, row: Any) -> dict[str, Any]:
+    out = {name: _json(row[name]) for name in table.columns}
+    if table.counts:
+        out["suppressed"] = list(row["suppressed"])
+    return out
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _csv_key(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
