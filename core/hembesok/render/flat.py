@@ -2,7 +2,7 @@
 
 For analysts who work with every child of a region at once: one row per thing, real
 dates, small closed sets as categoricals, so a query engine reads them without parsing
-nested JSON. The columns are the contract with `hembesok report` (docs/flat-tables.md);
+nested JSON. The columns are the contract with `hembesok report` (docs/batch.md, "Flat tables");
 columns may be added, never renamed or dropped.
 
 This module is pure Python and imports no Arrow library: `batch --to csv` writes the same
