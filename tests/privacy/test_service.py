@@ -316,6 +316,12 @@ def test_markers_sent_with_a_good_request_reach_no_log(port, logs, capfd):
     body = response.read()
     conn.close()
     assert response.status == 200 and json.loads(body)["programs"][0]["program"]["id"] == "vaggeryd"
+    # the access line is written once the answer has gone out: wait for it
     out, err = capfd.readouterr()
+    deadline = time.monotonic() + 10
+    while "POST /v1/plan 200" not in logs.text + err and time.monotonic() < deadline:
+        time.sleep(0.02)
+        more_out, more_err = capfd.readouterr()
+        out, err = out + more_out, err + more_err
     assert "POST /v1/plan 200" in logs.text + err
     assert_private(body, out, err, caplog=logs)
