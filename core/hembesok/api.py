@@ -31,7 +31,8 @@ from hembesok.io.validation import case_problems, checked_case
 from hembesok.model.case import Case
 from hembesok.model.plan import Decision, Plan
 from hembesok.render.compact import compact as compact_plan
-from hembesok.render.formats import PLAN_FORMATS, MissingExtra, RenderState
+from hembesok.render.formats import PLAN_FORMATS, MissingExtra
+from hembesok.render.state import RenderState
 
 CaseInput = Mapping[str, Any] | str | bytes | Document
 

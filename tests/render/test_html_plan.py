@@ -14,8 +14,9 @@ from hembesok import cli
 from hembesok.api import Pipeline
 from hembesok.model.case import Case
 from hembesok.model.plan import ELIGIBLE, Plan
-from hembesok.render.formats import PLAN_FORMATS, RenderState
+from hembesok.render.formats import PLAN_FORMATS
 from hembesok.render.plan_html import COLOURS, write_html
+from hembesok.render.state import RenderState
 
 from .conftest import CASE_EXAMPLES, ROOT
 

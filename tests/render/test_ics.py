@@ -13,8 +13,9 @@ from hembesok import cli
 from hembesok.api import Pipeline
 from hembesok.model.case import Case
 from hembesok.model.plan import ELIGIBLE
-from hembesok.render.formats import PLAN_FORMATS, RenderState
+from hembesok.render.formats import PLAN_FORMATS
 from hembesok.render.ics import event_uid, write_ics
+from hembesok.render.state import RenderState
 
 from .conftest import CASE_EXAMPLES, ROOT
 

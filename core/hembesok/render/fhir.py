@@ -40,7 +40,7 @@ from hembesok.render.fhir_text import coding, sv_en
 if TYPE_CHECKING:
     from hembesok.language.program import Dose, Program, Visit
     from hembesok.model.plan import Plan, PlannedDose, PlannedVisit, ProgramPlan
-    from hembesok.render.formats import RenderState
+    from hembesok.render.state import RenderState
 
 #: A case_ref that is already a FHIR reference to a Patient (relative, absolute or urn:uuid).
 _PATIENT_REFERENCE = re.compile(

@@ -3,35 +3,23 @@ and the service.
 
 Each format is a function `(plan, state) -> bytes`, imported only when first used, so a
 format whose library is an optional extra (`hembesok[fhir]`) costs nothing to those who
-do not ask for it. `RenderState` is what one pipeline's writers keep between plans:
-prepared fragments of programs, dates already written as text.
+do not ask for it. `RenderState` (render/state.py) is what one
+pipeline's writers keep between plans.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from hembesok.render.state import RenderState
 
 if TYPE_CHECKING:  # this table is read by every command's help: it imports nothing heavy
     from hembesok.model.plan import Plan
-    from hembesok.render.plan_json import PlanWriter
 
 JSON = "application/json"
-
-
-class RenderState:
-    """What the writers of one pipeline remember between plans (bounded, pure)."""
-
-    def __init__(self) -> None:
-        from hembesok.render.plan_json import PlanWriter
-
-        self.writer: PlanWriter = PlanWriter()
-        self.dates: dict[dt.date, str] = {}
-        #: per format, whatever its writer prepares once (a format's own cache)
-        self.prepared: dict[str, Any] = {}
 
 
 Write = Callable[["Plan", RenderState], bytes]

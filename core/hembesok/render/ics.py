@@ -27,7 +27,7 @@ from hembesok.version import __version__
 if TYPE_CHECKING:
     from hembesok.language.program import Program, Visit
     from hembesok.model.plan import Plan
-    from hembesok.render.formats import RenderState
+    from hembesok.render.state import RenderState
 
 MEDIA_TYPE = "text/calendar"
 PRODID = f"-//hembesok//hembesok {__version__}//SV"

@@ -22,7 +22,7 @@ from hembesok.render.timeline_svg import SYMBOLS, Bar, Heading, Row, Words, both
 if TYPE_CHECKING:
     from hembesok.language.program import Program
     from hembesok.model.plan import Plan
-    from hembesok.render.formats import RenderState
+    from hembesok.render.state import RenderState
 
 MEDIA_TYPE = "text/html"
 
