@@ -26,5 +26,7 @@ def test_an_unknown_bvc_names_the_known_ones():
 
 def test_a_long_list_of_known_bvcs_is_cut():
     many = [f"BVC {n:03}" for n in range(100)]
-    message = str(pytest.raises(UnknownBvc, match_bvcs, ["x"], many).value)
+    with pytest.raises(UnknownBvc) as raised:
+        match_bvcs(["x"], many)
+    message = str(raised.value)
     assert "BVC 029" in message and "BVC 030" not in message and message.endswith("…")
