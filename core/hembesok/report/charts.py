@@ -127,10 +127,11 @@ def screening_chart(
     """Flagged domains per occasion of one programme: new, persisting, without comparison
     stacked, and beside them (thinner) the domains resolved."""
     rows = [r for r in rows if r["program"] == program]
+    several = len({r["instrument"] for r in rows}) > 1
     labels = [
-        f"{titles.instrument(r['instrument'], lang)} · "
-        f"{titles.domain(r['instrument'], r['domain'], lang)} · "
-        f"{titles.item(program, r['visit'], lang)}"
+        ((f"{titles.instrument(r['instrument'], lang)} · ") if several else "")
+        + f"{titles.domain(r['instrument'], r['domain'], lang)} · "
+        + titles.item(program, r["visit"], lang)
         for r in rows
     ]
     places = list(range(len(rows)))
@@ -158,9 +159,18 @@ def screening_chart(
         )
         axes.set_yticks(places, labels)
         axes.invert_yaxis()
-        axes.set_title(
-            word("chart_screening", lang, program=titles.program_short(program, lang)),
-            loc="left",
+        instruments = ", ".join(sorted({titles.instrument(r["instrument"], lang) for r in rows}))
+        # Above the figure, not the axes: long labels push the axes right, and the title
+        # of a programme without a short name is long.
+        figure.suptitle(
+            word(
+                "chart_screening",
+                lang,
+                program=f"{titles.program_short(program, lang)} ({instruments})",
+            ),
+            x=0.01,
+            ha="left",
+            fontsize=10,
         )
         axes.set_xlabel(f"{column('children', lang)} ({word('chart_hidden', lang)})")
         _legend_below(axes, 4)

@@ -83,8 +83,8 @@ def render(report: Report, lang: str, titles: Titles = _NO_TITLES) -> str:
         _section(
             "screening",
             lang,
-            list(drawn["screening"].values()),
-            [_counts(report.screening, report, names)],
+            [],
+            [_per_program(report.screening, report, names, drawn["screening"])],
             "screening_note",
         ),
         _section(
@@ -254,7 +254,7 @@ def _counts(
         lines.append(f'<tr class="total">{cells}</tr>' if total else f"<tr>{cells}</tr>")
     html = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
     if fold:
-        summary = f"{escape(word(table.name, lang))}: {len(rows)} {escape(word('rows', lang))}"
+        summary = escape(word("table_rows", lang, count=len(rows)))
         return f"<details><summary>{summary}</summary>{html}</details>"
     return html
 

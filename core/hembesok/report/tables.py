@@ -165,6 +165,7 @@ class _Counted:
         self.name, self.keys, self.counts = name, keys, counts
         self.rows = [dict(zip(keys + counts, row, strict=True)) for row in rows]
         self.groups: list[Group] = []
+        self.by: tuple[str, ...] | None = None  # a table per BVC: what its all-BVCs rows are by
 
     def key(self, row: Row, count: str) -> Key:
         return (self.name, *(row[k] for k in self.keys), count)
@@ -184,6 +185,7 @@ class _Counted:
 
     def add_column_groups(self, by: tuple[str, ...]) -> None:
         """Down each count: the all-BVCs row's count = the sum of the BVCs' rows' counts."""
+        self.by = by
         totals = {tuple(r[k] for k in by): r for r in self.rows if r["all_bvcs"]}
         parts: dict[tuple[Any, ...], list[Row]] = {}
         for row in self.rows:
@@ -208,12 +210,22 @@ class _Counted:
                 self.groups.append(Group(None, tuple(self.key(r, count) for r in rows)))
 
     def table(self, hidden: frozenset[Key], bvcs: frozenset[str] | None = None) -> Table:
-        """The rows with their suppressed counts taken out; with `bvcs`, of a table per
-        BVC only those BVCs' rows and the all-BVCs rows."""
+        """The rows with their suppressed counts taken out; with `bvcs`, of a table per BVC
+        only those BVCs' rows, and the all-BVCs rows beside them (of a programme, visit or
+        fact those BVCs have)."""
+        kept = self.rows
+        if bvcs is not None and self.by is not None:
+            by = self.by
+            own = [r for r in self.rows if not r["all_bvcs"] and r["bvc"] in bvcs]
+            present = {tuple(r[k] for k in by) for r in own}
+            kept = [
+                r
+                for r in self.rows
+                if (r["all_bvcs"] and tuple(r[k] for k in by) in present)
+                or (not r["all_bvcs"] and r["bvc"] in bvcs)
+            ]
         rows = []
-        for row in self.rows:
-            if bvcs is not None and "bvc" in row and not row["all_bvcs"] and row["bvc"] not in bvcs:
-                continue
+        for row in kept:
             gone = tuple(c for c in self.counts if self.key(row, c) in hidden)
             shown = {k: (None if k in gone else v) for k, v in row.items()}
             rows.append({**shown, "suppressed": gone})

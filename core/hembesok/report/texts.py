@@ -88,7 +88,7 @@ _WORDS: _T = {
     "no_rows": {"sv": "Inget att visa.", "en": "Nothing to show."},
     "all_bvcs": {"sv": "Alla BVC", "en": "All BVCs"},
     "no_bvc": {"sv": "(ingen BVC)", "en": "(no BVC)"},
-    "rows": {"sv": "rader", "en": "rows"},
+    "table_rows": {"sv": "Tabell: {count} rader", "en": "Table: {count} rows"},
     "chart_coverage": {
         "sv": "Målgruppen per BVC: {program}",
         "en": "The target group per BVC: {program}",
