@@ -29,3 +29,22 @@ def test_what_is_not_installed_is_shown_by_its_id(titles):
     assert titles.instrument("gad7", "sv") == "gad7"
     assert titles.domain("epds", "no_such_domain", "en") == "no_such_domain"
     assert Titles().program("nassjo", "sv") == "nassjo"  # no engine: ids everywhere
+
+
+def test_screening_rows_follow_the_programmes_visits(titles):
+    rows = [
+        {"program": "barnsakert", "instrument": "barnsakert", "visit": v, "domain": d}
+        for v in ("eighteen_months", "six_eight_weeks", "nowhere", "four_months")
+        for d in ("alcohol", "violence")
+    ]
+    ordered = [(r["visit"], r["domain"]) for r in titles.by_schedule(rows)]
+    assert ordered == [
+        ("six_eight_weeks", "alcohol"),
+        ("six_eight_weeks", "violence"),
+        ("four_months", "alcohol"),
+        ("four_months", "violence"),
+        ("eighteen_months", "alcohol"),
+        ("eighteen_months", "violence"),
+        ("nowhere", "alcohol"),
+        ("nowhere", "violence"),
+    ]

@@ -126,7 +126,7 @@ def screening_chart(
 ) -> str:
     """Flagged domains per occasion of one programme: new, persisting, without comparison
     stacked, and beside them (thinner) the domains resolved."""
-    rows = [r for r in rows if r["program"] == program]
+    rows = titles.by_schedule([r for r in rows if r["program"] == program])
     several = len({r["instrument"] for r in rows}) > 1
     labels = [
         ((f"{titles.instrument(r['instrument'], lang)} · ") if several else "")

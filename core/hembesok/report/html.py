@@ -84,7 +84,15 @@ def render(report: Report, lang: str, titles: Titles = _NO_TITLES) -> str:
             "screening",
             lang,
             [],
-            [_per_program(report.screening, report, names, drawn["screening"])],
+            [
+                _per_program(
+                    report.screening,
+                    report,
+                    names,
+                    drawn["screening"],
+                    rows=titles.by_schedule(report.screening.rows),
+                )
+            ],
             "screening_note",
         ),
         _section(
@@ -207,18 +215,22 @@ def _per_program(
     svgs: dict[str, str] | None = None,
     notes: dict[str, str] | None = None,
     fold: bool = False,
+    rows: Sequence[Row] | None = None,
 ) -> str:
-    """A table per programme under the programme's title, with its chart and note."""
+    """A table per programme under the programme's title, with its chart and note; `rows`
+    the table's rows in another order (by programme still)."""
     if not table.rows:
         return _p(word("no_rows", names.lang), "note")
     out = []
-    for program, rows in groupby(table.rows, key=lambda r: r["program"]):
+    for program, part_rows in groupby(
+        table.rows if rows is None else rows, key=lambda r: r["program"]
+    ):
         part = [f'<h3 id="{table.name}-{escape(program)}">{names.program_heading(program)}</h3>']
         if svgs and program in svgs:
             part.append(f"<figure>{svgs[program]}</figure>")
         if notes and notes.get(program):
             part.append(_p(notes[program], "note"))
-        part.append(_counts(table, report, names, fold=fold, rows=list(rows), heading=False))
+        part.append(_counts(table, report, names, fold=fold, rows=list(part_rows), heading=False))
         out.append("\n".join(part))
     return "\n".join(out)
 

@@ -9,8 +9,9 @@ are, so a report over any tables still works.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import Any
 
 from hembesok.engine.engine import Engine
 from hembesok.model.texts import Text, pick, short_title
@@ -44,6 +45,19 @@ class Titles:
             MappingProxyType({i.id: i.title for i in engine.instruments.values()}),
             MappingProxyType(
                 {f"{i.id}/{d.id}": d.title for i in engine.instruments.values() for d in i.domains}
+            ),
+        )
+
+    def by_schedule(self, rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """Screening rows by programme and instrument, then in the order of the programme's
+        visits (an unknown visit last); rows of one occasion keep their order."""
+        place = {key: number for number, key in enumerate(self.items)}
+        return sorted(
+            rows,
+            key=lambda r: (
+                r["program"],
+                r["instrument"],
+                place.get(f"{r['program']}/{r['visit']}", len(place)),
             ),
         )
 
