@@ -28,6 +28,7 @@ th, td { border: 1px solid #ddd; padding: 0.2rem 0.45rem; text-align: left; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: bold; background: #f4f4f4; }
 td.hidden { color: #888; }
+td.k { white-space: nowrap; }  /* case refs and dates: never broken over two lines */
 .note { color: #555; font-size: 0.9rem; }
 figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 .missed { color: #a02334; font-weight: bold; }
@@ -342,12 +343,12 @@ def _worklist(bvc: str | None, rows: Sequence[Row], names: _Names, opened: bool)
         state = row["week_status"]
         cells = [
             f'<td class="{state}">{escape(status(state, lang))}</td>',
-            f"<td>{escape(row['case_ref'])}</td>",
+            f'<td class="k">{escape(row["case_ref"])}</td>',
             f"<td>{names.program(program)}</td>",
             f"<td>{escape(kind(row['kind'], lang))}</td>",
             f"<td>{what}</td>",
-            f"<td>{_date(row['target'])}</td>",
-            f"<td>{_date(row['window_start'])} – {_date(row['window_end'])}</td>",
+            f'<td class="k">{_date(row["target"])}</td>',
+            f'<td class="k">{_date(row["window_start"])} – {_date(row["window_end"])}</td>',
             f"<td>{escape(status(row['plan_status'], lang))}</td>",
         ]
         lines.append(f"<tr>{''.join(cells)}</tr>")
