@@ -278,3 +278,13 @@ def test_one_case_document_and_a_bad_item_of_a_list(cases, tmp_path):
     assert f"{listed}:" in result.stderr and "record 2: $[1].child.birth_date" in result.stderr
     assert MARKER not in result.stderr
     assert json.loads(result.stdout)["tables"]["coverage"]  # the good case is reported
+
+
+def test_a_json_list_larger_than_one_document_asks_for_ndjson(tmp_path, monkeypatch):
+    from hembesok.cli import report_cases
+
+    monkeypatch.setattr(report_cases, "MAX_DOCUMENT_BYTES", 1024)
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps([{"child": {"birth_date": "2026-01-01"}}] * 100), encoding="utf-8")
+    result = _run("report", str(big), "--as-of", "2026-05-04")
+    assert result.exit_code == 1 and "write more cases as NDJSON" in result.output

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -35,7 +36,7 @@ from hembesok.cli.common import EXIT_INVALID, Failure
 from hembesok.engine.engine import Engine
 from hembesok.io.csv_cases import CsvLayout
 from hembesok.io.documents import DocumentError, load_file
-from hembesok.io.limits import MAX_LINE_BYTES
+from hembesok.io.limits import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES
 from hembesok.io.problems import InvalidDocument, from_document_error
 from hembesok.render.arrow_tables import record_batch, schema
 from hembesok.render.flat import TABLES, PlanRows, plan_rows
@@ -142,6 +143,12 @@ def _plan_document(
     batches: _Batches,
 ) -> None:
     """One case, or a JSON list of cases (record N is the list's item N, from 1)."""
+    if os.path.getsize(path) > MAX_DOCUMENT_BYTES:
+        raise Failure(
+            f"{path}:1:1: a JSON list or document is read whole, so it may hold at most "
+            f"{MAX_DOCUMENT_BYTES // 2**20} MiB; write more cases as NDJSON (one case a line)",
+            EXIT_INVALID,
+        )
     try:
         doc = load_file(path)
     except DocumentError as exc:

@@ -146,7 +146,7 @@ def build(
         min_count,
         missed_days,
         None if bvcs is None else tuple(sorted(shown or ())),
-        None if programs is None else tuple(sorted(programs)),
+        None if programs is None else tuple(sorted(set(programs))),
         worklist,
         *(table.table(hidden, shown) for table in counted),
     )
