@@ -3,10 +3,13 @@
 import datetime as dt
 import re
 
+from hembesok.engine.engine import Engine
 from hembesok.report import html, sources
-from hembesok.report.charts import COLOURS
+from hembesok.report.charts import COLOURS, drawn_bvcs
 from hembesok.report.tables import build
+from hembesok.report.titles import Titles
 from hembesok.report.weeks import IsoWeek
+from tests.report.conftest import Tables
 
 D = dt.date
 #: The namespace names an inline <svg> carries: names, never fetched.
@@ -64,7 +67,7 @@ def test_the_page_speaks_swedish_or_english(flat):
 
 def test_the_small_bvc_shows_its_counts_suppressed(flat):
     page = _page(flat)
-    row = re.search(r"<tr><td>p</td><td>Lilla BVC</td>(.*?)</tr>", page)
+    row = re.search(r"<tr><td>Lilla BVC</td>(.*?)</tr>", page)
     assert row is not None
     cells = re.findall(r'<td class="n[^"]*">([^<]*)</td>', row[1].replace("&lt;", "<"))
     assert cells and all(c in ("<5", "0") for c in cells)
@@ -80,3 +83,55 @@ def test_chromium_draws_the_charts(flat, tmp_path, screenshot):
     picture = screenshot(page, tmp_path / "report.png", width=1200, height=2400)
     for part in ("done", "missed", "no_comparison"):
         assert picture.count_near(_rgb(COLOURS[part]), tolerance=6) > 2000, part
+
+
+def _programme_page(flat, lang, titles, program="goteborg", **options):
+    for n in range(12):
+        ref = f"g-{n}"
+        bvc = "Norra BVC" if n % 2 else "Södra BVC"
+        flat.decision(case_ref=ref, program=program, status="eligible", bvc=bvc)
+        flat.visit(
+            case_ref=ref,
+            program=program,
+            bvc=bvc,
+            item="two_months",
+            target=D(2026, 5, 12),
+            window_start=D(2026, 5, 4),
+            window_end=D(2026, 5, 25),
+            status="due",
+        )
+    report = build(sources.open_arrow(flat.arrow()), IsoWeek(2026, 20), **options)
+    return html.render(report, lang, titles)
+
+
+def test_the_page_names_programmes_and_visits_by_their_titles(flat):
+    titles = Titles.of(Engine.from_installed())
+    swedish = _programme_page(flat, "sv", titles)
+    assert "Göteborg – Utökade hembesök" in swedish  # the programme's heading
+    assert "Hembesök 2 månader" in swedish  # the visit, in the worklist and the counts
+    assert 'title="two_months"' in swedish  # the id, on hover
+    assert ">two_months<" not in swedish
+    english = _programme_page(Tables(), "en", titles)
+    assert "Gothenburg – extended home visits" in english and "Home visit at 2 months" in english
+
+
+def test_a_programme_not_installed_here_is_shown_by_its_ids(flat):
+    page = _programme_page(flat, "sv", Titles.of(Engine.from_installed()), program="elsewhere")
+    assert ">elsewhere<" in page and ">two_months<" in page
+
+
+def test_each_bvcs_worklist_folds_under_its_counts(flat):
+    page = _programme_page(flat, "sv", Titles())
+    assert "<details><summary>Norra BVC: 6 att göra, varav 0 missade</summary>" in page
+    assert "<details><summary>Södra BVC: 6 att göra, varav 0 missade</summary>" in page
+    own = _programme_page(Tables(), "sv", Titles(), bvcs=["Norra BVC"])
+    assert "Södra BVC: 6" not in own
+    assert "<details open><summary>Norra BVC: 6 att göra, varav 0 missade</summary>" in own
+    assert "Bara BVC: Norra BVC" in own
+
+
+def test_a_bvc_with_every_count_suppressed_gets_no_empty_bar(flat):
+    page = _page(flat)
+    report = build(sources.open_arrow(flat.arrow()), IsoWeek(2026, 20))
+    assert [r["bvc"] for r in drawn_bvcs(report.coverage.rows, "p")] == ["Norra BVC", "Södra BVC"]
+    assert "1 BVC utan något antal att rita (alla dolda eller 0) finns bara i tabellen." in page

@@ -264,3 +264,63 @@ def test_a_wrong_value_is_reported_without_quoting_it(flat, tmp_path):
     with pytest.raises(QueryError) as caught:
         build(sources.open_directory(folder), W20)
     assert "Anna" not in str(caught.value)
+
+
+def _region(flat):
+    """Three BVCs in two programmes, each child with a visit open in week 20."""
+    _add_children(flat, "Lilla BVC", ["done", "done", "missed"])
+    _add_children(flat, "Stora BVC", ["done"] * 7 + ["missed"] * 6 + ["waiting"] * 2)
+    _add_children(flat, "Mellan BVC", ["done"] * 5 + ["missed"] * 5)
+    _add_children(flat, "Stora BVC", ["done"] * 6, program="q")
+    for n, bvc in enumerate(("Lilla BVC", "Stora BVC", "Mellan BVC")):
+        _visit_at(flat, f"open-{bvc}", bvc, "p")
+        _visit_at(flat, f"open-q-{n}", bvc, "q")
+
+
+def _visit_at(flat, ref, bvc, program):
+    flat.decision(case_ref=ref, program=program, status="eligible", bvc=bvc)
+    flat.visit(
+        case_ref=ref,
+        program=program,
+        bvc=bvc,
+        item="v2",
+        target=D(2026, 5, 12),
+        window_start=D(2026, 5, 4),
+        window_end=D(2026, 5, 25),
+        status="due",
+    )
+
+
+def test_one_bvcs_report_has_its_own_rows_and_the_regions_suppression(flat):
+    _region(flat)
+    region = _report(flat)
+    own = build(sources.open_arrow(flat.arrow()), W20, bvcs=["Lilla BVC"])
+    assert {r["bvc"] for r in own.worklist.rows} == {"Lilla BVC"}
+    assert {r["case_ref"] for r in own.worklist.rows} == {"open-Lilla BVC", "open-q-0"}
+    for mine, whole in zip(own.aggregates, region.aggregates, strict=True):
+        if "bvc" not in mine.keys:  # screening and over time are the region's
+            assert mine.rows == whole.rows
+            continue
+        assert {r["bvc"] for r in mine.rows if not r["all_bvcs"]} <= {"Lilla BVC"}
+        # Every row shown is the region's row, suppressed the same way: side by side, the
+        # two pages give back nothing neither gives alone.
+        assert [r for r in mine.rows if not r["all_bvcs"]] == [
+            r for r in whole.rows if r["bvc"] == "Lilla BVC"
+        ], mine.name
+        assert all(r in whole.rows for r in mine.rows), mine.name
+        assert bool([r for r in mine.rows if r["all_bvcs"]]) == bool(whole.rows), mine.name
+    # A programme the BVC has no child in is left out, its region's row too.
+    _add_children(flat, "Stora BVC", ["done"] * 6, program="r")
+    own = build(sources.open_arrow(flat.arrow()), W20, bvcs=["Lilla BVC"])
+    assert "r" not in {r["program"] for r in own.coverage.rows}
+    assert own.only_bvcs == ("Lilla BVC",) and own.only_programs is None
+
+
+def test_a_programme_alone_counts_as_in_the_whole_report(flat):
+    _region(flat)
+    region = _report(flat)
+    only_q = build(sources.open_arrow(flat.arrow()), W20, programs=["q"])
+    assert only_q.only_programs == ("q",)
+    for mine, whole in zip(only_q.tables, region.tables, strict=True):
+        assert list(mine.rows) == [r for r in whole.rows if r["program"] == "q"], mine.name
+    assert only_q.coverage.rows, "q has children"

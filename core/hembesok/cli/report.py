@@ -1,8 +1,8 @@
 """`hembesok report`: worklists, coverage and screening counts over a batch's flat tables.
 
 SOURCE is the output directory of `hembesok batch --to parquet|csv`, or a file of cases
-(NDJSON or CSV), which is planned here through the one pipeline into the same tables, in
-memory. Exit codes: 0 written, 1 the source is not readable as tables or a case had
+(NDJSON, CSV, a JSON list of cases or one case), which is planned here through the one
+pipeline into the same tables, in memory (cli/report_cases.py). Exit codes: 0 written, 1 the source is not readable as tables or a case had
 problems (the report is still written from the others), 2 usage, 3 the optional
 libraries (`hembesok[report]`) are missing. docs/report.md.
 """
@@ -13,13 +13,17 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from hembesok.cli.common import EXIT_INVALID, EXIT_PLUGINS, EXIT_USAGE, Failure, today
+from hembesok.cli import completion
+from hembesok.cli.common import EXIT_INVALID, EXIT_PLUGINS, EXIT_USAGE, Failure, choose, today
 from hembesok.cli.common import engine as engine_
 from hembesok.cli.options import iso_date
+
+if TYPE_CHECKING:
+    from hembesok.engine.engine import Engine
 
 
 def _week(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -76,6 +80,22 @@ def _week(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     show_default=True,
     help="A worklist names a missed visit whose window closed this many days before the week.",
 )
+@click.option(
+    "--bvc",
+    "bvc_names",
+    multiple=True,
+    metavar="NAME",
+    help="Only this BVC's worklist and rows of counts (repeatable; case and spaces do not "
+    "matter); counts stay suppressed as on the whole region's page.",
+)
+@click.option(
+    "--program",
+    "program_ids",
+    multiple=True,
+    metavar="ID",
+    shell_complete=completion.program_ids,
+    help="Only this programme (repeatable).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
 def report(
     source: str,
@@ -86,6 +106,8 @@ def report(
     lang: str,
     as_of: dt.date | None,
     missed_days: int,
+    bvc_names: tuple[str, ...],
+    program_ids: tuple[str, ...],
     force: bool,
 ) -> None:
     """Worklists for a week, coverage per programme and BVC, screening counts, and charts,
@@ -107,9 +129,11 @@ def report(
     ):
         raise Failure(f"hembesok report: {target} exists: --force overwrites it", EXIT_USAGE)
     try:
-        from hembesok.render.arrow_tables import arrow_table
+        from hembesok.cli.report_cases import plan_cases
         from hembesok.report import html, machine, queries, sources, tables
+        from hembesok.report.choice import UnknownBvc, match_bvcs
         from hembesok.report.queries import QueryError
+        from hembesok.report.titles import Titles
         from hembesok.report.weeks import IsoWeek
     except ImportError as exc:
         raise Failure(
@@ -118,29 +142,68 @@ def report(
             EXIT_PLUGINS,
         ) from None
     code = 0
+    programs = list(program_ids) or None
     try:
         if os.path.isdir(source):
             con = sources.open_directory(Path(source))
+            engine = _engine_for_titles()
+            if programs is not None:
+                _check_programs(programs, queries.programs(con))
         else:
-            day = as_of or today()
-            arrow, code = _plan_cases(source, day, arrow_table)
+            engine = engine_()
+            programs = choose(engine, program_ids)
+            arrow, errors = plan_cases(source, as_of or today(), engine, programs)
+            code = EXIT_INVALID if errors else 0
             con = sources.open_arrow(arrow)
+        try:
+            bvcs = match_bvcs(bvc_names, queries.bvcs(con)) if bvc_names else None
+        except UnknownBvc as exc:
+            raise click.BadParameter(str(exc), param_hint="--bvc") from None
         if week is None:
             planned = as_of or queries.as_of_range(con)[1] or today()
             week = IsoWeek.of(planned).next()
-        built = tables.build(con, week, as_of=as_of, min_count=min_count, missed_days=missed_days)
+        built = tables.build(
+            con,
+            week,
+            as_of=as_of,
+            min_count=min_count,
+            missed_days=missed_days,
+            bvcs=bvcs,
+            programs=programs,
+        )
     except (sources.SourceError, QueryError) as exc:
         raise Failure(f"hembesok report: {exc}", EXIT_INVALID) from None
+    titles = Titles.of(engine) if engine is not None else Titles()
     if fmt == "html":
-        _write(target, html.render(built, lang))
+        _write(target, html.render(built, lang, titles))
     elif fmt == "json":
-        _write(target, machine.json_text(built))
+        _write(target, machine.json_text(built, titles))
     else:
         assert target is not None
         target.mkdir(parents=True, exist_ok=True)
         for table in built.tables:
             _write(target / f"{table.name}.csv", machine.csv_text(table, min_count))
     sys.exit(code)
+
+
+def _engine_for_titles() -> Engine | None:
+    """The installed engine, for the titles of what the tables name; without one (a broken
+    plugin) the report shows ids, as it does for a program not installed here."""
+    try:
+        return engine_(warn=False)
+    except Failure as exc:
+        click.echo(f"{exc.format_message()}\nhembesok report: showing ids, not titles", err=True)
+        return None
+
+
+def _check_programs(asked: list[str], held: list[str]) -> None:
+    """A usage error for a `--program` the tables hold no decisions of."""
+    unknown = [p for p in asked if p not in held]
+    if unknown:
+        raise click.BadParameter(
+            f"the tables hold no program {unknown[0]!r}; they hold: {', '.join(held) or '(none)'}",
+            param_hint="--program",
+        )
 
 
 def _write(path: Path | None, text: str) -> None:
@@ -151,54 +214,3 @@ def _write(path: Path | None, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise Failure(f"hembesok report: cannot write {path}: {exc.strerror}", EXIT_USAGE) from None
-
-
-def _plan_cases(path: str, day: dt.date, arrow_table: Any) -> tuple[dict[str, Any], int]:
-    """The flat tables of a cases file, planned here; bad records are named and left out."""
-    from hembesok.batch import (
-        CSV,
-        FLAT,
-        ChunkPlanner,
-        Settings,
-        chunked,
-        csv_reader,
-        csv_records,
-        detect_format,
-        ndjson_records,
-    )
-    from hembesok.engine.engine import Engine
-    from hembesok.io.csv_cases import CsvLayout
-    from hembesok.io.problems import InvalidDocument
-    from hembesok.render.flat import TABLES, PlanRows
-
-    engine = engine_()
-    try:
-        stream = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        reason = "file not found" if isinstance(exc, FileNotFoundError) else exc.strerror
-        raise Failure(f"hembesok report: cannot read {path}: {reason}", EXIT_INVALID) from None
-    with stream:
-        layout = None
-        if detect_format(path, stream) == CSV:
-            try:
-                reader, header = csv_reader(stream, source=path)
-                layout = CsvLayout.from_header(header, path)
-            except InvalidDocument as exc:
-                raise Failure("\n".join(str(p) for p in exc.problems), EXIT_INVALID) from None
-            records: Any = csv_records(reader)
-        else:
-            records = ndjson_records(stream)
-        settings = Settings(day, path, None, layout, Engine.from_installed, FLAT)
-        planner = ChunkPlanner(settings, engine)
-        rows = PlanRows([], [], [])
-        errors = 0
-        for chunk in chunked(records):
-            result = planner.plan_chunk(chunk)
-            for message in result.messages:
-                click.echo(message, err=True)
-            errors += result.errors
-            if result.tables is not None:
-                for name in TABLES:
-                    getattr(rows, name).extend(getattr(result.tables, name))
-    tables = {name: arrow_table(name, getattr(rows, name)) for name in TABLES}
-    return tables, EXIT_INVALID if errors else 0

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from hembesok.report.tables import Report, Row
 from hembesok.report.texts import column, word
+from hembesok.report.titles import Titles
 
 #: The colours of the report's categories; the HTML legend and the browser test use them.
 COLOURS = MappingProxyType(
@@ -40,6 +41,8 @@ SCREENING_PARTS = ("new", "persisting", "no_comparison")
 #: Lines of the programmes over time, one colour each, in turn.
 LINE_COLOURS = ("#1f5fa8", "#d1495b", "#1b7f5f", "#edae49", "#8e3b8c", "#00798c", "#7d7d7d")
 
+_NO_TITLES = Titles()
+
 _STYLE: dict[str, Any] = {
     "svg.fonttype": "path",
     "font.family": "DejaVu Sans",
@@ -51,9 +54,24 @@ _STYLE: dict[str, Any] = {
 _METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
-def coverage_chart(rows: Sequence[Row], program: str, lang: str, salt: str) -> str:
+def drawn_bvcs(rows: Sequence[Row], program: str) -> list[Row]:
+    """The BVC rows of one programme that have a bar to draw: some outcome shown and not 0.
+
+    A BVC whose counts are all suppressed would be an empty line with a name: it is left
+    out of the chart (its row in the table says `<5`), and the page says how many were.
+    """
+    return [
+        r
+        for r in rows
+        if r["program"] == program and not r["all_bvcs"] and any(r[part] for part in COVERAGE_PARTS)
+    ]
+
+
+def coverage_chart(
+    rows: Sequence[Row], program: str, lang: str, salt: str, titles: Titles = _NO_TITLES
+) -> str:
     """The target group of each BVC of one programme, as bars stacked by outcome."""
-    rows = [r for r in rows if r["program"] == program and not r["all_bvcs"]]
+    rows = drawn_bvcs(rows, program)
     labels = [_bvc(r, lang) for r in rows]
     with _style(salt):
         figure = Figure(figsize=(8, 1.3 + 0.32 * max(len(rows), 1)), layout="constrained")
@@ -66,13 +84,15 @@ def coverage_chart(rows: Sequence[Row], program: str, lang: str, salt: str) -> s
             )
             left = [a + b for a, b in zip(left, widths, strict=True)]
         axes.invert_yaxis()
-        axes.set_title(word("chart_coverage", lang, program=program), loc="left")
+        axes.set_title(
+            word("chart_coverage", lang, program=titles.program_short(program, lang)), loc="left"
+        )
         axes.set_xlabel(f"{column('children', lang)} ({word('chart_hidden', lang)})")
         _legend_below(axes, len(COVERAGE_PARTS))
         return _svg(figure)
 
 
-def timeline_chart(rows: Sequence[Row], lang: str, salt: str) -> str:
+def timeline_chart(rows: Sequence[Row], lang: str, salt: str, titles: Titles = _NO_TITLES) -> str:
     """Visits done per month, one line per programme; a suppressed month is a gap."""
     visits = [r for r in rows if r["kind"] == "visit"]
     programs = sorted({r["program"] for r in visits})
@@ -85,7 +105,7 @@ def timeline_chart(rows: Sequence[Row], lang: str, salt: str) -> str:
                 [r["month"] for r in series],
                 [math.nan if r["done"] is None else r["done"] for r in series],
                 color=LINE_COLOURS[number % len(LINE_COLOURS)],
-                label=program,
+                label=titles.program_short(program, lang),
                 linewidth=1.6,
                 marker="o",
                 markersize=2.5,
@@ -101,11 +121,19 @@ def timeline_chart(rows: Sequence[Row], lang: str, salt: str) -> str:
         return _svg(figure)
 
 
-def screening_chart(rows: Sequence[Row], program: str, lang: str, salt: str) -> str:
+def screening_chart(
+    rows: Sequence[Row], program: str, lang: str, salt: str, titles: Titles = _NO_TITLES
+) -> str:
     """Flagged domains per occasion of one programme: new, persisting, without comparison
     stacked, and beside them (thinner) the domains resolved."""
-    rows = [r for r in rows if r["program"] == program]
-    labels = [f"{r['instrument']} · {r['visit']} · {r['domain']}" for r in rows]
+    rows = titles.by_schedule([r for r in rows if r["program"] == program])
+    several = len({r["instrument"] for r in rows}) > 1
+    labels = [
+        ((f"{titles.instrument(r['instrument'], lang)} · ") if several else "")
+        + f"{titles.domain(r['instrument'], r['domain'], lang)} · "
+        + titles.item(program, r["visit"], lang)
+        for r in rows
+    ]
     places = list(range(len(rows)))
     with _style(salt):
         figure = Figure(figsize=(8, 1.4 + 0.4 * max(len(rows), 1)), layout="constrained")
@@ -131,25 +159,42 @@ def screening_chart(rows: Sequence[Row], program: str, lang: str, salt: str) -> 
         )
         axes.set_yticks(places, labels)
         axes.invert_yaxis()
-        axes.set_title(word("chart_screening", lang, program=program), loc="left")
+        instruments = ", ".join(sorted({titles.instrument(r["instrument"], lang) for r in rows}))
+        # Above the figure, not the axes: long labels push the axes right, and the title
+        # of a programme without a short name is long.
+        figure.suptitle(
+            word(
+                "chart_screening",
+                lang,
+                program=f"{titles.program_short(program, lang)} ({instruments})",
+            ),
+            x=0.01,
+            ha="left",
+            fontsize=10,
+        )
         axes.set_xlabel(f"{column('children', lang)} ({word('chart_hidden', lang)})")
         _legend_below(axes, 4)
         return _svg(figure)
 
 
-def charts(report: Report, lang: str) -> dict[str, list[str]]:
-    """Every chart of a report, as SVG text, by the section it belongs to."""
+def charts(report: Report, lang: str, titles: Titles = _NO_TITLES) -> dict[str, dict[str, str]]:
+    """Every chart of a report as SVG text, by section and then by programme (`""` for a
+    chart of every programme). A programme with no bar to draw has no coverage chart."""
     coverage = report.coverage.rows
     programs = sorted({r["program"] for r in coverage})
     screened = sorted({r["program"] for r in report.screening.rows})
+    timeline = report.timeline.rows
     return {
-        "coverage": [coverage_chart(coverage, p, lang, f"c{n}") for n, p in enumerate(programs)],
-        "timeline": [timeline_chart(report.timeline.rows, lang, "t")]
-        if report.timeline.rows
-        else [],
-        "screening": [
-            screening_chart(report.screening.rows, p, lang, f"s{n}") for n, p in enumerate(screened)
-        ],
+        "coverage": {
+            p: coverage_chart(coverage, p, lang, f"c{n}", titles)
+            for n, p in enumerate(programs)
+            if drawn_bvcs(coverage, p)
+        },
+        "timeline": {"": timeline_chart(timeline, lang, "t", titles)} if timeline else {},
+        "screening": {
+            p: screening_chart(report.screening.rows, p, lang, f"s{n}", titles)
+            for n, p in enumerate(screened)
+        },
     }
 
 

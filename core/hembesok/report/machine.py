@@ -15,12 +15,14 @@ import json
 from typing import Any
 
 from hembesok.report.tables import Report, Table
+from hembesok.report.titles import Titles
 
 REPORT_FORMAT = "urn:hembesok:report:1"
 
 
-def document(report: Report) -> dict[str, Any]:
-    """The whole report as JSON data."""
+def document(report: Report, titles: Titles | None = None) -> dict[str, Any]:
+    """The whole report as JSON data; the rows name ids, `titles` gives the titles (both
+    languages) of those the installed programs and instruments know."""
     return {
         "format": REPORT_FORMAT,
         "week": {
@@ -32,14 +34,51 @@ def document(report: Report) -> dict[str, Any]:
         "planned_as_of": [_json(d) for d in report.planned_as_of],
         "min_count": report.min_count,
         "missed_days": report.missed_days,
+        "only": {
+            "bvcs": None if report.only_bvcs is None else list(report.only_bvcs),
+            "programs": None if report.only_programs is None else list(report.only_programs),
+        },
+        "titles": _titles(report, titles or Titles()),
         "tables": {
             table.name: [_json_row(table, row) for row in table.rows] for table in report.tables
         },
     }
 
 
-def json_text(report: Report) -> str:
-    return json.dumps(document(report), ensure_ascii=False, indent=1) + "\n"
+def json_text(report: Report, titles: Titles | None = None) -> str:
+    return json.dumps(document(report, titles), ensure_ascii=False, indent=1) + "\n"
+
+
+def _titles(report: Report, titles: Titles) -> dict[str, dict[str, dict[str, str]]]:
+    """The titles of the ids the report's rows name: programs by id, visits and doses as
+    `program/item`, instruments by id, domains as `instrument/domain`."""
+    named: dict[str, set[str]] = {
+        "programs": set(),
+        "items": set(),
+        "instruments": set(),
+        "domains": set(),
+    }
+    for table in report.tables:
+        for row in table.rows:
+            program, instrument = row["program"], row.get("instrument")
+            named["programs"].add(str(program))
+            for key in ("item", "visit"):
+                if row.get(key) is not None:
+                    named["items"].add(f"{program}/{row[key]}")
+            if instrument is not None:
+                named["instruments"].add(instrument)
+                if row.get("domain") is not None:
+                    named["domains"].add(f"{instrument}/{row['domain']}")
+    known = {
+        "programs": titles.programs,
+        "items": titles.items,
+        "instruments": titles.instruments,
+        "domains": titles.domains,
+    }
+    return {
+        kind: {key: dict(known[kind][key]) for key in sorted(keys) if key in known[kind]}
+        for kind, keys in named.items()
+    }
 
 
 def csv_text(table: Table, min_count: int) -> str:

@@ -252,6 +252,21 @@ def as_of_range(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date
     return rows[0][0], rows[0][1]
 
 
+def programs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The programmes the tables hold decisions of, in order."""
+    rows = _run(con, "SELECT DISTINCT program FROM decisions WHERE program IS NOT NULL", {})
+    return sorted(str(row[0]) for row in rows)
+
+
+def bvcs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every BVC the tables name, as they name it, in order."""
+    union = " UNION ".join(
+        f"SELECT bvc FROM {name}" for name in ("decisions", "visits", "screenings")
+    )
+    rows = _run(con, f"SELECT DISTINCT bvc FROM ({union}) WHERE bvc IS NOT NULL", {})
+    return sorted(str(row[0]) for row in rows)
+
+
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     try:
         return con.execute(sql, params).fetchall()

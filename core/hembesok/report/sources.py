@@ -9,7 +9,7 @@ Extra columns a later batch adds are ignored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -94,6 +94,21 @@ def open_arrow(tables: Mapping[str, Any]) -> duckdb.DuckDBPyConnection:
         con.register(f"{name}_source", tables[name])
         _define(con, name, f"{name}_source", False, name)
     return con
+
+
+def keep_programs(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> None:
+    """Narrow the views to these programmes' rows.
+
+    Every count and every sum the suppression protects lies within one programme
+    (docs/report.md#suppression), so the counts of the programmes kept, and which of them
+    are suppressed, are those of the report over every programme.
+    """
+    chosen = ", ".join(_literal(i) for i in ids) or "NULL"
+    for name in TABLES:
+        con.execute(f"ALTER VIEW {name} RENAME TO {name}_every_program")
+        con.execute(
+            f"CREATE VIEW {name} AS SELECT * FROM {name}_every_program WHERE program IN ({chosen})"
+        )
 
 
 def _scan(path: Path, name: str) -> tuple[str, bool]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from hembesok.report import queries
+from hembesok.report import queries, sources
 from hembesok.report.suppression import Group, Key, suppress
 from hembesok.report.weeks import IsoWeek
 
@@ -44,6 +44,9 @@ class Report:
     planned_as_of: tuple[dt.date | None, dt.date | None]  # the tables' earliest, latest
     min_count: int
     missed_days: int
+    #: the BVCs (as the tables name them) and programmes the report is limited to, or None
+    only_bvcs: tuple[str, ...] | None
+    only_programs: tuple[str, ...] | None
     worklist: Table
     coverage: Table
     visits: Table
@@ -67,8 +70,19 @@ def build(
     as_of: dt.date | None = None,
     min_count: int = 5,
     missed_days: int = 28,
+    bvcs: Sequence[str] | None = None,
+    programs: Sequence[str] | None = None,
 ) -> Report:
-    """The report over the views of `con` (sources.open_directory / open_arrow)."""
+    """The report over the views of `con` (sources.open_directory / open_arrow).
+
+    `programs`: only these programmes (the views are narrowed, sources.keep_programs).
+    `bvcs`: the worklists of these BVCs only (named as the tables name them), and of the
+    counts per BVC only their rows and the all-BVCs row. Suppression is decided over every
+    BVC first, so each count shown is suppressed exactly as on the region's page and the
+    two pages side by side give nothing away (docs/report.md#one-bvc).
+    """
+    if programs is not None:
+        sources.keep_programs(con, programs)
     coverage = _Counted(
         "coverage",
         ("program", "bvc", "all_bvcs"),
@@ -114,11 +128,16 @@ def build(
         groups.extend(table.groups)
     hidden = suppress(counts, groups, min_count)
     rows = queries.worklist(con, week.monday, missed_days)
+    shown = None if bvcs is None else frozenset(bvcs)
     worklist = Table(
         "worklist",
         queries.WORKLIST_COLUMNS,
         (),
-        tuple(dict(zip(queries.WORKLIST_COLUMNS, row, strict=True)) for row in rows),
+        tuple(
+            row
+            for row in (dict(zip(queries.WORKLIST_COLUMNS, r, strict=True)) for r in rows)
+            if shown is None or row["bvc"] in shown
+        ),
     )
     return Report(
         week,
@@ -126,8 +145,10 @@ def build(
         queries.as_of_range(con),
         min_count,
         missed_days,
+        None if bvcs is None else tuple(sorted(shown or ())),
+        None if programs is None else tuple(sorted(set(programs))),
         worklist,
-        *(table.table(hidden) for table in counted),
+        *(table.table(hidden, shown) for table in counted),
     )
 
 
@@ -144,6 +165,7 @@ class _Counted:
         self.name, self.keys, self.counts = name, keys, counts
         self.rows = [dict(zip(keys + counts, row, strict=True)) for row in rows]
         self.groups: list[Group] = []
+        self.by: tuple[str, ...] | None = None  # a table per BVC: what its all-BVCs rows are by
 
     def key(self, row: Row, count: str) -> Key:
         return (self.name, *(row[k] for k in self.keys), count)
@@ -163,6 +185,7 @@ class _Counted:
 
     def add_column_groups(self, by: tuple[str, ...]) -> None:
         """Down each count: the all-BVCs row's count = the sum of the BVCs' rows' counts."""
+        self.by = by
         totals = {tuple(r[k] for k in by): r for r in self.rows if r["all_bvcs"]}
         parts: dict[tuple[Any, ...], list[Row]] = {}
         for row in self.rows:
@@ -186,9 +209,23 @@ class _Counted:
             for count in self.counts:
                 self.groups.append(Group(None, tuple(self.key(r, count) for r in rows)))
 
-    def table(self, hidden: frozenset[Key]) -> Table:
+    def table(self, hidden: frozenset[Key], bvcs: frozenset[str] | None = None) -> Table:
+        """The rows with their suppressed counts taken out; with `bvcs`, of a table per BVC
+        only those BVCs' rows, and the all-BVCs rows beside them (of a programme, visit or
+        fact those BVCs have)."""
+        kept = self.rows
+        if bvcs is not None and self.by is not None:
+            by = self.by
+            own = [r for r in self.rows if not r["all_bvcs"] and r["bvc"] in bvcs]
+            present = {tuple(r[k] for k in by) for r in own}
+            kept = [
+                r
+                for r in self.rows
+                if (r["all_bvcs"] and tuple(r[k] for k in by) in present)
+                or (not r["all_bvcs"] and r["bvc"] in bvcs)
+            ]
         rows = []
-        for row in self.rows:
+        for row in kept:
             gone = tuple(c for c in self.counts if self.key(row, c) in hidden)
             shown = {k: (None if k in gone else v) for k, v in row.items()}
             rows.append({**shown, "suppressed": gone})

@@ -34,10 +34,28 @@ _WORDS: _T = {
     "coverage_note": {
         "sv": "Målgrupp: barn som erbjuds programmet eller där beslut saknas. Varje barn "
         "räknas en gång: ej fastställt, avböjt, missat besök, genomfört besök (inget "
-        "missat), väntar (inget genomfört eller missat ännu).",
+        "missat), väntar (inget genomfört eller missat ännu). En BVC märkt * i ett diagram "
+        "har något antal dolt; den feta raden i varje tabell är alla BVC tillsammans.",
         "en": "Target group: children offered the programme or not yet decided. Each child "
         "counts once: undetermined, declined, a visit missed, a visit done (none missed), "
-        "waiting (nothing done or missed yet).",
+        "waiting (nothing done or missed yet). A BVC marked * in a chart has a count "
+        "suppressed; the bold row of each table is all BVCs together.",
+    },
+    "not_drawn": {
+        "sv": "{count} BVC utan något antal att rita (alla dolda eller 0) finns bara i tabellen.",
+        "en": "{count} BVCs with no count to draw (all suppressed or 0) are in the table only.",
+    },
+    "only_bvcs": {"sv": "Bara BVC", "en": "Only the BVCs"},
+    "only_programs": {"sv": "Bara programmen", "en": "Only the programmes"},
+    "only_note": {
+        "sv": "Antalen och deras döljning är desamma som i rapporten för hela regionen; "
+        "raden Alla BVC och screeningen gäller hela regionen.",
+        "en": "The counts, and which are suppressed, are those of the whole region's report; "
+        "the row All BVCs and the screening are the whole region's.",
+    },
+    "worklist_summary": {
+        "sv": "{bvc}: {count} att göra, varav {missed} missade",
+        "en": "{bvc}: {count} to act on, {missed} of them missed",
     },
     "visits": {
         "sv": "Besök och doser per program och BVC",
@@ -70,7 +88,7 @@ _WORDS: _T = {
     "no_rows": {"sv": "Inget att visa.", "en": "Nothing to show."},
     "all_bvcs": {"sv": "Alla BVC", "en": "All BVCs"},
     "no_bvc": {"sv": "(ingen BVC)", "en": "(no BVC)"},
-    "rows": {"sv": "rader", "en": "rows"},
+    "table_rows": {"sv": "Tabell: {count} rader", "en": "Table: {count} rows"},
     "chart_coverage": {
         "sv": "Målgruppen per BVC: {program}",
         "en": "The target group per BVC: {program}",
