@@ -12,7 +12,10 @@ plans every case through the same chunk planner as `hembesok batch --to parquet`
 rows are the same, and returns the tables as the input came (pandas in, pandas out; Arrow
 in, Arrow out): all of them as a dict (`decisions`, `visits`, `screenings` and `problems`,
 the bad records' error lines), or the one `table=` names, with `meta(table)` its empty
-frame for Dask's `map_partitions(..., meta=...)`. For Spark's `mapInArrow`,
+frame for Dask's `map_partitions(..., meta=...)`. `write_partition(frame, directory,
+number, as_of=...)` plans a partition once and writes all its tables as part `number` of
+batch's own layout (`decisions/part-00003.parquet`, ..., `problems/part-00003.ndjson`),
+for `dask.delayed` over a Dask frame's partitions. For Spark's `mapInArrow`,
 `spark_map(table, as_of=...)` is the function over record batches and `spark_schema(table)`
 its schema (Spark has no categorical type, so those columns come as strings). The engine is the installed plugins'
 (hembesok.engine.engine.installed_engine: built once per worker process) unless one is
@@ -22,14 +25,19 @@ given; a given engine is pickled to the workers as its recipe. Recipes: docs/sca
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from hembesok.batch.planning import FLAT, ChunkPlanner, Settings
 from hembesok.batch.records import RawRecord
+from hembesok.batch.tables import part_name
 from hembesok.engine.engine import Engine, installed_engine, settings_of
 from hembesok.render import arrow_tables
 from hembesok.render.flat import TABLES
@@ -122,6 +130,47 @@ def map_partition(
     if table is not None:
         return tables[table] if arrow_in else tables[table].to_pandas()
     return tables if arrow_in else {name: t.to_pandas() for name, t in tables.items()}
+
+
+def _write_whole(path: Path, write: Callable[[Path], object]) -> None:
+    """Write under a hidden temporary name, then rename: readers never see half a part, and
+    a task the scheduler reruns replaces its part instead of adding another."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    write(temporary)
+    os.replace(temporary, path)
+
+
+def write_partition(
+    frame: Any,
+    directory: str | os.PathLike[str],
+    number: int,
+    *,
+    as_of: dt.date,
+    programs: Sequence[str] | None = None,
+    engine: Engine | None = None,
+    source: str = "<partition>",
+) -> dict[str, int]:
+    """Plan a partition once and write each table's part `number` in batch's layout.
+
+    `directory` is laid out as `hembesok batch --to parquet` lays it out (without the
+    manifest), so `hembesok report directory` and any Parquet reader take it as is: the
+    three tables as Parquet, the problems as batch's NDJSON error lines. Returns the number
+    of rows written per table. Every worker must see `directory` (a shared file system).
+    """
+    tables = plan_partition(frame, as_of=as_of, programs=programs, engine=engine, source=source)
+    base = Path(directory)
+    for name in TABLES:
+        _write_whole(
+            base / name / part_name(number, ".parquet"),
+            functools.partial(pq.write_table, tables[name]),
+        )
+    errors = "".join(f"{line}\n" for line in tables[PROBLEMS].column("error").to_pylist())
+    _write_whole(
+        base / PROBLEMS / part_name(number, ".ndjson"),
+        lambda path: path.write_text(errors, encoding="utf-8"),
+    )
+    return {name: table.num_rows for name, table in tables.items()}
 
 
 #: Spark SQL's name of each Arrow type map_partition's tables hold.
