@@ -86,6 +86,7 @@ def _spark(source: Path, out: Path, cores: int) -> float:
     from hembesok.batch import partitions
 
     os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"  # loopback only, as the test
     spark = (
         SparkSession.builder.master(f"local[{cores}]")
         .config("spark.ui.enabled", "false")
