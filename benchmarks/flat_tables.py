@@ -1,14 +1,18 @@
-"""Generated cases to the flat tables: `batch --to parquet` and Dask, one and two processes.
+"""Generated cases to the flat tables: `batch --to parquet`, Dask and Spark, 1 and 2 processes.
 
     python benchmarks/flat_tables.py --cases 100000 [--data DIR]
 
 In one run, on the same input: `hembesok batch INPUT --to parquet OUT --workers 1` and
 `--workers 2` (wall time, cases/s, CPU time and peak resident memory of the run's largest
-process, from `os.wait4`), then hembesok.batch.partitions.map_partition on a Dask
-LocalCluster of 1 and of 2 worker processes (one thread each) over the same cases as a
-Parquet dataset, writing the three tables with `to_parquet` (wall time and cases/s; the
-cluster's start is not timed). The load average is printed before and after. Prints
-Markdown tables; asserts nothing about a time, only that every run gives the same rows.
+process, from `os.wait4`), then docs/scale.md's Dask recipe on a LocalCluster of 1 and
+of 2 worker processes (one thread each) over the same cases as a Parquet dataset:
+`dask.delayed(partitions.write_partition)` per partition, each planned once and its
+tables written (wall time and cases/s; the cluster's start is not timed). Then Spark in
+local mode, `local[1]` and `local[2]`, `mapInArrow(partitions.spark_map("visits", ...))`
+written as Parquet: the visits table only, as each table asked of mapInArrow plans the
+cases again (the session's start is not timed). The load average is printed before and
+after. Prints Markdown tables; asserts nothing about a time, only that every run gives the
+same rows.
 """
 
 from __future__ import annotations
@@ -48,11 +52,11 @@ def _batch(cases: Path, out: Path, workers: int) -> tuple[float, float, float, i
 
 
 def _dask(source: Path, out: Path, workers: int) -> float:
+    import dask
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
     from hembesok.batch import partitions
-    from hembesok.render.flat import TABLES
 
     day = dt.date.fromisoformat(AS_OF)
     with (
@@ -68,21 +72,42 @@ def _dask(source: Path, out: Path, workers: int) -> float:
         client.run(lambda: None)  # the workers are up
         start = time.perf_counter()
         cases = dd.read_parquet(str(source))
-        tables = [
-            cases.map_partitions(
-                partitions.map_partition, as_of=day, table=name, meta=partitions.meta(name)
-            ).to_parquet(
-                str(out / name),
-                compute=False,
-                write_index=False,
-                schema=partitions.schema(name),
-            )
-            for name in TABLES
+        written = [
+            dask.delayed(partitions.write_partition)(part, str(out), number, as_of=day)
+            for number, part in enumerate(cases.to_delayed())
         ]
-        # one graph: each partition is planned once per table (three times in all), as the
-        # per-table helper asks; see docs/scale.md for planning once with plan_partition
-        dd.compute(*tables)
+        dask.compute(*written)  # each partition planned once, its four parts written
         return time.perf_counter() - start
+
+
+def _spark(source: Path, out: Path, cores: int) -> float:
+    from pyspark.sql import SparkSession
+
+    from hembesok.batch import partitions
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"  # loopback only, as the test
+    spark = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", str(cores))
+        .config("spark.ui.showConsoleProgress", "false")  # no progress bar over the table
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        spark.range(cores).collect()  # the JVM is up
+        start = time.perf_counter()
+        cases = spark.read.parquet(str(source))
+        day = dt.date.fromisoformat(AS_OF)
+        cases.mapInArrow(
+            partitions.spark_map("visits", as_of=day), partitions.spark_schema("visits")
+        ).write.parquet(str(out / "visits"))
+        return time.perf_counter() - start
+    finally:
+        spark.stop()
 
 
 def main() -> int:
@@ -145,10 +170,21 @@ def main() -> int:
             wall = _dask(source, out, workers)
             outputs[f"dask {workers}"] = out
             print(
-                f"| Dask LocalCluster, {workers} worker process(es), 3 tables | {wall:.1f} "
+                f"| Dask LocalCluster, {workers} worker process(es), planned once | {wall:.1f} "
+                f"| {args.cases / wall:,.0f} | | | |"
+            )
+        spark_visits = {}
+        for cores in (1, 2):
+            out = data / f"spark-{cores}"
+            subprocess.run(["rm", "-rf", str(out)], check=True)
+            wall = _spark(source, out, cores)
+            spark_visits[f"spark {cores}"] = ds.dataset(out / "visits").count_rows()
+            print(
+                f"| Spark local[{cores}], mapInArrow, visits only | {wall:.1f} "
                 f"| {args.cases / wall:,.0f} | | | |"
             )
         print(f"\nload average after: {_load()}")
+        print("visit rows written by Spark:", spark_visits)
         counts = {
             name: tuple(
                 ds.dataset(out / t).count_rows() for t in ("decisions", "visits", "screenings")
@@ -156,7 +192,8 @@ def main() -> int:
             for name, out in outputs.items()
         }
         print("rows (decisions, visits, screenings):", counts)
-        return 0 if len(set(counts.values())) == 1 else 1
+        visits = {c[1] for c in counts.values()} | set(spark_visits.values())
+        return 0 if len(set(counts.values())) == 1 and len(visits) == 1 else 1
 
 
 if __name__ == "__main__":

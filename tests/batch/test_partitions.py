@@ -115,10 +115,13 @@ def test_without_a_record_column_rows_are_counted_from_one():
         partitions.map_partition(frame, as_of=AS_OF, table="plans")
 
 
-def test_dask_on_a_local_cluster_of_two_processes_gives_batchs_rows(work):
-    dd = pytest.importorskip("dask.dataframe")  # in requirements-dev: hembesok[dask]
+def test_dask_on_a_local_cluster_of_two_processes_gives_batchs_rows(work, tmp_path):
+    """The recipe of docs/scale.md: each partition planned once, its four parts written."""
+    dask = pytest.importorskip("dask")  # in requirements-dev: hembesok[dask]
+    dd = pytest.importorskip("dask.dataframe")
     distributed = pytest.importorskip("distributed")
     base, _cases, out = work
+    written = tmp_path / "out"
     with (
         distributed.LocalCluster(
             n_workers=2,
@@ -131,15 +134,69 @@ def test_dask_on_a_local_cluster_of_two_processes_gives_batchs_rows(work):
     ):
         cases = dd.read_parquet(str(base / "in"))
         assert cases.npartitions == 4
+        tasks = [
+            dask.delayed(partitions.write_partition)(
+                part, str(written), number, as_of=AS_OF, source=str(base / "cases.ndjson")
+            )
+            for number, part in enumerate(cases.to_delayed())
+        ]
+        with distributed.get_task_stream(client) as stream:
+            counts = dask.compute(*tasks)
+        planned = [t for t in stream.data if str(t["key"]).startswith("write_partition-")]
+        assert len(planned) == cases.npartitions  # once per partition, not once per table
+        workers = {t["worker"] for t in stream.data}
+        assert len(workers) == 2
         for name in TABLES:
-            result = cases.map_partitions(
-                partitions.map_partition, as_of=AS_OF, table=name, meta=partitions.meta(name)
-            ).compute()
-            got = frame_rows(result)
             expected = batch_rows(out, name)
-            assert len(got) == len(expected) > 0
-            key = lambda row: tuple("" if v is None else str(v) for v in row)  # noqa: E731
-            assert sorted(got, key=key) == sorted(expected, key=key), name
-            assert got == expected, name  # and in input order: partitions keep it
-        workers = client.run(lambda: __import__("os").getpid())
-        assert len(set(workers.values())) == 2
+            assert sum(c[name] for c in counts) == len(expected) > 0
+            assert batch_rows(written, name) == expected, name  # in input order, part by part
+        problems = "".join(
+            p.read_text(encoding="utf-8") for p in sorted((written / "problems").iterdir())
+        )
+        assert problems == (out / "problems" / "part-00000.ndjson").read_text(encoding="utf-8")
+
+        # the per-table form, Dask's own to_parquet path: one table, its rows in order
+        visits = cases.map_partitions(
+            partitions.map_partition, as_of=AS_OF, table="visits", meta=partitions.meta("visits")
+        ).compute()
+        assert frame_rows(visits) == batch_rows(out, "visits")
+
+
+def test_spark_map_gives_map_partitions_rows_with_categoricals_as_strings(work):
+    _base, cases, out = work
+    batches = cases.slice(0, 90).to_batches(max_chunksize=30)
+    produced = list(partitions.spark_map("visits", as_of=AS_OF)(iter(batches)))
+    table = pa.Table.from_batches(produced)
+    assert not any(pa.types.is_dictionary(f.type) for f in table.schema)
+    assert table.schema.names == partitions.schema("visits").names
+    expected = rows(partitions.map_partition(cases.slice(0, 90), as_of=AS_OF, table="visits"))
+    assert rows(table) == expected == batch_rows(out, "visits")[: len(expected)]
+
+
+def test_spark_schema_declares_each_column_with_its_nullability():
+    visits = partitions.spark_schema("visits")
+    assert visits.startswith("`case_ref` STRING NOT NULL, `as_of` DATE NOT NULL, `program` STRING")
+    assert "`done_on` DATE," in visits and "`staff` ARRAY<STRING> NOT NULL" in visits
+    assert "`score` INT," in partitions.spark_schema("screenings")
+    assert (
+        partitions.spark_schema("problems") == "`record` BIGINT NOT NULL, `error` STRING NOT NULL"
+    )
+    for name in partitions.OUTPUTS:
+        assert partitions.spark_schema(name).count("`") == 2 * len(partitions.schema(name))
+    with pytest.raises(ValueError, match="unknown table"):
+        partitions.spark_schema("plans")
+    with pytest.raises(ValueError, match="unknown table"):
+        partitions.spark_map("plans", as_of=AS_OF)
+
+
+def test_a_rerun_partition_replaces_its_parts_and_leaves_no_temporary_file(work, tmp_path):
+    _base, cases, out = work
+    first = cases.slice(0, 40)
+    for _ in range(2):  # as a scheduler rerunning a lost task would
+        counts = partitions.write_partition(first, tmp_path, 7, as_of=AS_OF)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(
+        [*TABLES, "problems", *(["part-00007.parquet"] * 3), "part-00007.ndjson"]
+    )
+    visits = batch_rows(tmp_path, "visits")
+    assert len(visits) == counts["visits"] > 0
+    assert visits == batch_rows(out, "visits")[: len(visits)]
