@@ -10,6 +10,7 @@ tests use.
 from hembesok.batch.planning import (
     COMPACT,
     FLAT,
+    FLAT_ARROW,
     FULL,
     ChunkPlanner,
     ChunkResult,
@@ -48,6 +49,7 @@ __all__ = [
     "COMPACT",
     "CSV",
     "FLAT",
+    "FLAT_ARROW",
     "FULL",
     "NDJSON",
     "ChunkPlanner",

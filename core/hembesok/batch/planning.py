@@ -14,6 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hembesok.api import Pipeline
 from hembesok.batch.records import RawRecord
@@ -21,7 +22,7 @@ from hembesok.engine.engine import Engine
 from hembesok.io.csv_cases import CsvLayout
 from hembesok.io.json_text import dumps
 from hembesok.io.problems import InvalidDocument, Problem
-from hembesok.render.flat import PlanRows, plan_rows
+from hembesok.render.flat import TABLES, PlanRows, plan_rows
 from hembesok.render.problem_details import INTERNAL_ERROR, invalid_case, problem
 
 #: What a plan line holds: the full plan, or the compact one (schemas plan, compact-plan).
@@ -29,6 +30,9 @@ FULL, COMPACT = "json", "compact"
 #: Settings.output for the flat tables (hembesok.render.flat): a chunk's plans become rows
 #: (ChunkResult.tables), and its output holds only the bad records' error lines.
 FLAT = "flat"
+#: The same as FLAT, with each chunk's rows made into Arrow record batches where they were
+#: planned (a worker process), so the process writing the Parquet only writes.
+FLAT_ARROW = "flat-arrow"
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,9 @@ class ChunkResult:
     internal: int
     messages: tuple[str, ...]  # one readable line per bad record, for standard error
     last_record: int = 0  # the number of the chunk's last record
-    tables: PlanRows | None = None  # with Settings.output FLAT: the rows of the chunk's plans
+    #: with Settings.output FLAT: the rows of the chunk's plans; with FLAT_ARROW: the same
+    #: as one Arrow record batch per table (hembesok.render.arrow_tables.record_batch)
+    tables: PlanRows | tuple[Any, ...] | None = None
 
 
 @dataclass
@@ -94,7 +100,7 @@ class ChunkPlanner:
         lines: list[bytes] = []
         messages: list[str] = []
         plans = errors = internal = 0
-        self.rows = PlanRows([], [], []) if self.settings.output == FLAT else None
+        self.rows = PlanRows([], [], []) if self.settings.output in (FLAT, FLAT_ARROW) else None
         for number, line, payload in chunk:
             try:
                 out, found = self._plan(number, line, payload)
@@ -121,7 +127,12 @@ class ChunkPlanner:
                     for p in found
                 )
         last = chunk[-1][0] if chunk else 0
+        rows: PlanRows | tuple[Any, ...] | None
         rows, self.rows = self.rows, None
+        if rows is not None and self.settings.output == FLAT_ARROW:
+            from hembesok.render.arrow_tables import record_batch
+
+            rows = tuple(record_batch(t, r) for t, r in zip(TABLES, rows, strict=True))
         return ChunkResult(
             b"".join(lines), len(chunk), plans, errors, internal, tuple(messages), last, rows
         )

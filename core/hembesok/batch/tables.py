@@ -60,7 +60,7 @@ def _temporary(path: Path) -> Path:
 
 
 class _TableWriter(Protocol):
-    def write(self, rows: Sequence[Row]) -> None: ...
+    def write(self, rows: Sequence[Any]) -> None: ...
     def close(self) -> None: ...
 
 
@@ -76,8 +76,15 @@ class _ParquetPart:
         self.batch = arrow_tables.record_batch
         self.writer = pq.ParquetWriter(str(path), arrow_tables.schema(table))
 
-    def write(self, rows: Sequence[Row]) -> None:
-        self.writer.write_batch(self.batch(self.table, rows))
+    def write(self, rows: Sequence[Any]) -> None:
+        """Rows (tuples), or record batches a worker made of its chunk's rows (one row
+        group either way)."""
+        import pyarrow as pa
+
+        if rows and isinstance(rows[0], pa.RecordBatch):
+            self.writer.write_table(pa.Table.from_batches(rows))
+        else:
+            self.writer.write_batch(self.batch(self.table, rows))
 
     def close(self) -> None:
         self.writer.close()
@@ -150,7 +157,7 @@ class TableSink:
             import pyarrow.parquet  # noqa: F401 - the optional extra, checked up front
         self._open: dict[str, _TableWriter] = {}
         self._problems: io.BufferedWriter | None = None
-        self._rows: dict[str, list[Row]] = {t: [] for t in TABLES}
+        self._rows: dict[str, list[Any]] = {t: [] for t in TABLES}  # rows, or record batches
         self._buffered = 0  # records whose rows are held
         self._in_part = 0  # records written to the open part
         for name in (*TABLES, PROBLEMS):
@@ -167,7 +174,10 @@ class TableSink:
             self._start_part()
         assert result.tables is not None
         for name, rows in zip(TABLES, result.tables, strict=True):
-            self._rows[name].extend(rows)
+            if isinstance(rows, list):
+                self._rows[name].extend(rows)
+            elif rows.num_rows:  # a record batch of the chunk's rows (planning.FLAT_ARROW)
+                self._rows[name].append(rows)
         if result.output:  # the error lines of the chunk's bad records
             assert self._problems is not None
             self._problems.write(result.output)

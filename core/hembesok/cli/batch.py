@@ -232,6 +232,7 @@ def _batch(
         COMPACT,
         CSV,
         FLAT,
+        FLAT_ARROW,
         FULL,
         ChunkPlanner,
         NotBatchOutput,
@@ -278,7 +279,11 @@ def _batch(
             tuple(chosen) if chosen else None,
             layout,
             Engine.from_installed,
-            FLAT if directory is not None else COMPACT if compact else FULL,
+            (FLAT_ARROW if to == "parquet" else FLAT)
+            if directory is not None
+            else COMPACT
+            if compact
+            else FULL,
         )
         if directory is not None:
             from hembesok.cli.batch_tables import write_tables

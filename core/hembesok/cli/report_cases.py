@@ -110,7 +110,7 @@ def _plan_records(records: Iterator[Any], planner: ChunkPlanner, batches: _Batch
         for message in result.messages:
             click.echo(message, err=True)
         batches.errors += result.errors
-        if result.tables is not None:
+        if isinstance(result.tables, PlanRows):  # rows, as Settings.output FLAT gives them
             batches.add(result.tables)
 
 
