@@ -36,19 +36,28 @@ def _load() -> str:
 
 
 def _batch(cases: Path, out: Path, workers: int) -> tuple[float, float, float, int]:
-    """(wall seconds, CPU seconds, peak RSS MiB, exit code) of one batch run."""
-    command = [sys.executable, "-c", "from hembesok.cli import run; run()", "batch", str(cases)]
-    command += ["--to", "parquet", str(out), "--as-of", AS_OF, "--workers", str(workers)]
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    return (
-        wall,
-        usage.ru_utime + usage.ru_stime,
-        usage.ru_maxrss / 1024,
-        os.waitstatus_to_exitcode(status),
+    """(wall seconds, CPU seconds, peak RSS MiB, exit code) of one batch run.
+
+    The batch runs under a small Python process that reads its own RUSAGE_CHILDREN: on
+    Linux a process started from this one (which holds the generated cases) would report
+    this process's high-water mark as its own peak, since `ru_maxrss` is kept across exec.
+    """
+    batch = [sys.executable, "-c", "from hembesok.cli import run; run()", "batch", str(cases)]
+    batch += ["--to", "parquet", str(out), "--as-of", AS_OF, "--workers", str(workers)]
+    measure = (
+        "import resource, subprocess, sys; "
+        "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, "
+        "stderr=subprocess.DEVNULL); "
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+        "print(u.ru_utime + u.ru_stime, u.ru_maxrss, code)"
     )
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", measure, *batch], capture_output=True, text=True, check=True
+    )
+    wall = time.perf_counter() - start
+    cpu, peak_kib, code = done.stdout.split()
+    return wall, float(cpu), int(peak_kib) / 1024, int(code)
 
 
 def _dask(source: Path, out: Path, workers: int) -> float:
