@@ -85,3 +85,14 @@ def test_chosen_format_rules():
     assert chosen_format("table", False, "text", aliases) == "text"
     with pytest.raises(click.UsageError):
         chosen_format("table", True, "text", aliases)
+
+
+def test_report_takes_json_as_its_alias_too():
+    # report's default is a page (html), not text; the alias rules are the same
+    args = ["report", CASE, "--as-of", "2026-05-04", "--week", "2026-W20"]
+    long, short = run(*args, "--format", "json"), run(*args, "--json")
+    assert long.exit_code == short.exit_code == 0, long.output
+    assert json.loads(long.stdout) == json.loads(short.stdout)
+    clash = run(*args, "--format", "html", "--json")
+    assert clash.exit_code == 2
+    assert "--json is --format json" in clash.stderr

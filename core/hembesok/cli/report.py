@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from hembesok.cli import completion
 from hembesok.cli.common import EXIT_INVALID, EXIT_PLUGINS, EXIT_USAGE, Failure, choose, today
 from hembesok.cli.common import engine as engine_
-from hembesok.cli.options import iso_date
+from hembesok.cli.options import as_of_option, lang_option, output_format, programs_option
 
 if TYPE_CHECKING:
     from hembesok.engine.engine import Engine
@@ -38,24 +37,25 @@ def _week(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
 
 
 @click.command()
-@click.argument("source", metavar="SOURCE")
+@click.argument("source", metavar="SOURCE", type=click.Path())
 @click.option(
     "--week",
     callback=_week,
     help="The ISO week of the worklists, YYYY-Www (2026-W20); default the week after the as-of date's.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["html", "json", "csv"]),
+@output_format(
+    {
+        "html": "one self-contained page",
+        "json": "one document (schema report)",
+        "csv": "one file per table in --out",
+    },
     default="html",
-    show_default=True,
-    help="html: one self-contained page; json: one document; csv: one file per table in --out.",
 )
 @click.option(
     "-o",
     "--out",
     default=None,
+    type=click.Path(allow_dash=True),
     help="Where to write: a file (- for standard output, the default for html and json), "
     "or for csv a directory.",
 )
@@ -66,12 +66,10 @@ def _week(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     show_default=True,
     help="Counts from 1 to this minus one are suppressed in every aggregate (1: none).",
 )
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
-@click.option(
-    "--as-of",
-    callback=iso_date,
-    help="Count statuses as of this date (YYYY-MM-DD); default: the date the tables were "
-    "planned as of, or today for a cases file.",
+@lang_option(help="The language of the page and of the titles in JSON.")
+@as_of_option(
+    "Count statuses as of this date (YYYY-MM-DD); default: the date the tables were "
+    "planned as of, or today for a cases file."
 )
 @click.option(
     "--missed-days",
@@ -88,14 +86,7 @@ def _week(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     help="Only this BVC's worklist and rows of counts (repeatable; case and spaces do not "
     "matter); counts stay suppressed as on the whole region's page.",
 )
-@click.option(
-    "--program",
-    "program_ids",
-    multiple=True,
-    metavar="ID",
-    shell_complete=completion.program_ids,
-    help="Only this programme (repeatable).",
-)
+@programs_option("Only this programme (repeatable).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
 def report(
     source: str,
