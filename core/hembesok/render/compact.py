@@ -9,7 +9,6 @@ A field that would hold nothing (no missing facts, not declined, no visits) is l
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from hembesok.model.plan import CORRECTED, UNDETERMINED, Plan, ProgramPlan
@@ -26,35 +25,33 @@ DATES_REMEMBERED = 10_000
 
 def compact(plan: Plan, dates: dict[dt.date, str] | None = None) -> dict[str, Any]:
     """The compact form of `plan`. `dates` may remember dates already written as text (a
-    batch writes the same few thousand days over and over)."""
-    iso = _Iso(dates if dates is not None else {})
-    out: dict[str, Any] = {"$schema": COMPACT_SCHEMA_ID, "as_of": iso(plan.as_of)}
+    batch writes the same few thousand days over and over): a `DateTexts` is used as it is,
+    another mapping is read from, not written to."""
+    iso = dates if isinstance(dates, DateTexts) else DateTexts(dates or ())
+    out: dict[str, Any] = {"$schema": COMPACT_SCHEMA_ID, "as_of": iso[plan.as_of]}
     if plan.case_ref is not None:
         out["case_ref"] = plan.case_ref
     out["programs"] = [compact_program(p, iso) for p in plan.programs]
     return out
 
 
-class _Iso:
-    """Dates as text, remembered in `known` (bounded)."""
+class DateTexts(dict[dt.date, str]):
+    """Dates as ISO text, each written once and then read back by a plain dict lookup
+    (bounded: cleared when full). A subclass of dict so that a date already written costs
+    no Python call, the commonest step of writing a compact plan."""
 
-    __slots__ = ("known",)
+    __slots__ = ()
 
-    def __init__(self, known: dict[dt.date, str]) -> None:
-        self.known = known
-
-    def __call__(self, day: dt.date) -> str:
-        text = self.known.get(day)
-        if text is None:
-            if len(self.known) >= DATES_REMEMBERED:
-                self.known.clear()
-            text = self.known[day] = day.isoformat()
+    def __missing__(self, day: dt.date) -> str:
+        if len(self) >= DATES_REMEMBERED:
+            self.clear()
+        text = self[day] = day.isoformat()
         return text
 
 
-def compact_program(
-    pp: ProgramPlan, iso: Callable[[dt.date], str] = dt.date.isoformat
-) -> dict[str, Any]:
+def compact_program(pp: ProgramPlan, iso: DateTexts | None = None) -> dict[str, Any]:
+    if iso is None:
+        iso = DateTexts()
     program, decision, planned, screenings, error, doses = pp
     status = decision.status
     out: dict[str, Any] = {
@@ -72,12 +69,12 @@ def compact_program(
         for visit, target, (start, end), state, done_on, replaced_by, basis in planned:
             entry: dict[str, Any] = {
                 "id": visit.id,
-                "target": iso(target),
-                "window": [iso(start), iso(end)],
+                "target": iso[target],
+                "window": [iso[start], iso[end]],
                 "status": state,
             }
             if done_on is not None:
-                entry["done_on"] = iso(done_on)
+                entry["done_on"] = iso[done_on]
             if replaced_by is not None:
                 entry["replaced_by"] = {"program": replaced_by[0], "visit": replaced_by[1]}
             if basis == CORRECTED:
@@ -89,12 +86,12 @@ def compact_program(
         for dose, target, (start, end), state, given_on in doses:
             item: dict[str, Any] = {
                 "id": dose.id,
-                "target": iso(target),
-                "window": [iso(start), iso(end)],
+                "target": iso[target],
+                "window": [iso[start], iso[end]],
                 "status": state,
             }
             if given_on is not None:
-                item["given_on"] = iso(given_on)
+                item["given_on"] = iso[given_on]
             vaccinations.append(item)
         out["vaccinations"] = vaccinations
     if error is not None:
@@ -112,10 +109,10 @@ def compact_program(
     return out
 
 
-def compact_result(
-    result: ScreeningResult, iso: Callable[[dt.date], str] = dt.date.isoformat
-) -> dict[str, Any]:
-    out: dict[str, Any] = {"date": iso(result.response.date)}
+def compact_result(result: ScreeningResult, iso: DateTexts | None = None) -> dict[str, Any]:
+    if iso is None:
+        iso = DateTexts()
+    out: dict[str, Any] = {"date": iso[result.response.date]}
     if result.response.respondent is not None:
         out["respondent"] = result.response.respondent
     flagged = {d.domain.id: d.change for d in result.domains if d.status == FLAGGED}

@@ -16,9 +16,10 @@ class RenderState:
     writer prepares once."""
 
     def __init__(self) -> None:
+        from hembesok.render.compact import DateTexts
         from hembesok.render.plan_json import PlanWriter
 
         self.writer: PlanWriter = PlanWriter()
-        self.dates: dict[dt.date, str] = {}
+        self.dates: dict[dt.date, str] = DateTexts()
         #: per format, whatever its writer prepares once (a format's own cache)
         self.prepared: dict[str, Any] = {}
