@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
-import datetime as dt
 import io
 import json
 import os
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from hembesok.batch.planning import ChunkResult, Summary
-from hembesok.render.flat import TABLES, Row, column_names
+from hembesok.render.flat import TABLES, Row, column_names, csv_cell
 
 PARQUET, CSV_TABLES = "parquet", "csv"
 #: What `--to` may name besides ndjson, and the suffix of their part files.
@@ -43,8 +42,6 @@ MANIFEST_FORMAT = "urn:hembesok:batch-tables:1"
 PART_RECORDS = 100_000
 #: Records whose rows are held before they are written (one Parquet row group).
 ROW_GROUP_RECORDS = 10_000
-#: What separates the items of a list cell in CSV.
-LIST_SEPARATOR = "|"
 
 
 class NotTableOutput(ValueError):
@@ -88,19 +85,6 @@ class _ParquetPart:
 
     def close(self) -> None:
         self.writer.close()
-
-
-def csv_cell(value: Any) -> str:
-    """A cell as the contract writes it: ISO dates, lists joined with `|`, nulls empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(value)
-    return str(value)
 
 
 class _CsvPart:

@@ -228,3 +228,20 @@ def plan_rows(
 def column_names(table: str) -> tuple[str, ...]:
     """The column names of `table` (KeyError for a name that is not one of `TABLES`)."""
     return tuple(c.name for c in COLUMNS[table])
+
+
+#: What separates the items of a list cell in CSV.
+LIST_SEPARATOR = "|"
+
+
+def csv_cell(value: Any) -> str:
+    """A cell as the contract writes it: ISO dates, lists joined with `|`, nulls empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return str(value)

@@ -14,6 +14,7 @@ import io
 import json
 from typing import Any
 
+from hembesok.render.flat import csv_cell
 from hembesok.report.tables import Report, Table
 from hembesok.report.titles import Titles
 
@@ -89,7 +90,7 @@ def csv_text(table: Table, min_count: int) -> str:
     hidden = f"<{min_count}"
     for row in table.rows:
         writer.writerow(
-            [_csv_key(row[k]) for k in table.keys]
+            [csv_cell(row[k]) for k in table.keys]
             + [hidden if row[c] is None else row[c] for c in table.counts]
         )
     return out.getvalue()
@@ -104,13 +105,3 @@ def _json_row(table: Table, row: Any) -> dict[str, Any]:
 
 def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _csv_key(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
