@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from hembesok.cli import completion
 from hembesok.cli.colour import paint
+from hembesok.cli.completion import program_ids
 from hembesok.cli.options import output_format
 
 if TYPE_CHECKING:
@@ -149,9 +149,7 @@ def run_program(engine: Engine, program: Program) -> ProgramResult:
 
 
 @click.command("test")
-@click.argument(
-    "names", nargs=-1, metavar="[PLUGIN_OR_PROGRAM_ID]...", shell_complete=completion.program_ids
-)
+@click.argument("names", nargs=-1, metavar="[PLUGIN_OR_PROGRAM_ID]...", shell_complete=program_ids)
 @output_format(
     {
         "text": "a diff per failing example, coverage gaps, a summary",

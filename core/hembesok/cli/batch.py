@@ -35,6 +35,8 @@ from hembesok.cli.common import (
     Failure,
     choose,
     fail_with_problems,
+    report_stop,
+    signal_name,
     today,
 )
 from hembesok.cli.common import engine as engine_
@@ -206,7 +208,7 @@ class _Early:
 
 def _stopped_early(signum: int) -> int:
     click.echo(
-        f"hembesok batch: interrupted by {_signal_name(signum)} before any record was "
+        f"hembesok batch: interrupted by {signal_name(signum)} before any record was "
         "planned; nothing was written",
         err=True,
     )
@@ -346,7 +348,7 @@ def _batch(
             )
             return EXIT_IO
     if summary.stopped is not None:
-        name = _signal_name(summary.stopped)
+        name = signal_name(summary.stopped)
         _report_end(summary, written, resume_hint, f"interrupted by {name}")
         return 128 + summary.stopped
     click.echo(f"hembesok batch: {summary}{_resumed(written)}", err=True)
@@ -428,13 +430,12 @@ def _resumed(written: Any) -> str:
 
 def _report_end(summary: Summary, written: Any, resume_hint: str, why: str) -> None:
     """The summary of a run that ended early: where its output ends, and how to go on."""
-    click.echo(f"hembesok batch: {why}: {summary}{_resumed(written)}", err=True)
     ends = (
         f"the output ends with record {summary.last_record}, a whole line"
         if summary.last_record
         else "the output holds no record yet"
     )
-    click.echo(f"hembesok batch: {ends}; to go on: {resume_hint}", err=True)
+    report_stop(why, f"{summary}{_resumed(written)}", ends, resume_hint)
 
 
 def _resume_command(
@@ -463,13 +464,6 @@ def _resume_command(
     if input_file == "-":
         command += " (the same input on standard input)"
     return command
-
-
-def _signal_name(signum: int) -> str:
-    try:
-        return signal.Signals(signum).name
-    except ValueError:
-        return f"signal {signum}"
 
 
 def _quiet_stdout() -> None:

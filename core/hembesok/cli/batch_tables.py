@@ -11,7 +11,6 @@ hembesok.batch.tables and docs/batch.md.
 from __future__ import annotations
 
 import shlex
-import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,8 @@ from hembesok.cli.common import (
     EXIT_PLUGINS,
     EXIT_USAGE,
     Failure,
+    report_stop,
+    signal_name,
 )
 from hembesok.engine.engine import Engine
 from hembesok.io.limits import MAX_LINE_BYTES
@@ -159,7 +160,7 @@ def write_tables(
         raise
     sink.finish()
     if summary.stopped is not None:
-        _report_end(summary, resumed_note, hint, f"interrupted by {_signal_name(summary.stopped)}")
+        _report_end(summary, resumed_note, hint, f"interrupted by {signal_name(summary.stopped)}")
         return 128 + summary.stopped
     where = f"tables in {directory}"
     if summary.errors:
@@ -171,13 +172,12 @@ def write_tables(
 
 
 def _report_end(summary: Summary, resumed_note: str, hint: str, why: str) -> None:
-    click.echo(f"hembesok batch: {why}: {summary}{resumed_note}", err=True)
     ends = (
         f"the tables' whole parts end with record {summary.last_record}"
         if summary.last_record
         else "the tables hold no record yet"
     )
-    click.echo(f"hembesok batch: {ends}; to go on: {hint}", err=True)
+    report_stop(why, f"{summary}{resumed_note}", ends, hint)
 
 
 def _resume_command(
@@ -200,13 +200,6 @@ def _resume_command(
     if settings.source == "-":
         command += " (the same input on standard input)"
     return command
-
-
-def _signal_name(signum: int) -> str:
-    try:
-        return signal.Signals(signum).name
-    except ValueError:
-        return f"signal {signum}"
 
 
 __all__ = ["ARROW_EXTRA", "PARQUET", "run_settings", "write_tables"]

@@ -139,3 +139,20 @@ def choose(engine: Engine, ids: Sequence[str]) -> list[str] | None:
         return check_programs(engine, ids or None)
     except UnknownProgram as exc:
         raise click.BadParameter(str(exc), param_hint="--program") from None
+
+
+def signal_name(signum: int) -> str:
+    """A signal's name for a message (SIGTERM), or its number when it has none."""
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def report_stop(why: str, counts: str, ends: str, hint: str) -> None:
+    """The two lines of a batch that ended early: why and what it did, then where its
+    output ends and the command that goes on from there."""
+    click.echo(f"hembesok batch: {why}: {counts}", err=True)
+    click.echo(f"hembesok batch: {ends}; to go on: {hint}", err=True)

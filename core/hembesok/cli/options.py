@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from hembesok.cli import completion
+from hembesok.cli.completion import program_ids
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -107,7 +107,7 @@ def programs_option(
         "program_ids",
         multiple=True,
         metavar="ID",
-        shell_complete=completion.program_ids,
+        shell_complete=program_ids,
         help=help,
     )
 

@@ -7,12 +7,12 @@ import json
 
 import click
 
-from hembesok.cli import completion
 from hembesok.cli.common import EXIT_PLUGINS, Failure
 from hembesok.cli.common import case as _case
 from hembesok.cli.common import choose as _choose
 from hembesok.cli.common import engine as _engine
 from hembesok.cli.common import today as _today
+from hembesok.cli.completion import program_ids
 from hembesok.cli.options import as_of_option, lang_option, output_format, programs_option
 from hembesok.render.formats import PLAN_FORMATS
 
@@ -78,7 +78,7 @@ def plan(
     "program_id",
     required=True,
     metavar="ID",
-    shell_complete=completion.program_ids,
+    shell_complete=program_ids,
     help="The program to explain.",
 )
 @as_of_option("As of this date (YYYY-MM-DD); default today.")
