@@ -62,6 +62,11 @@ def wait_for(condition, seconds=60.0):
         time.sleep(0.1)
 
 
+def complete_lines(written: str) -> list[str]:
+    """The lines a writer has finished: a worker may be half way through the last one."""
+    return written[: written.rfind("\n") + 1].splitlines()
+
+
 class Server:
     """uvicorn in a subprocess; `log()` is what it has written to standard error so far."""
 
@@ -87,7 +92,7 @@ class Server:
         return self.stderr_path.read_text("utf-8")
 
     def lines(self):
-        return [json.loads(line) for line in self.log().splitlines()]
+        return [json.loads(line) for line in complete_lines(self.log())]
 
     def access_lines(self):
         return [e for e in self.lines() if e["logger"] == "hembesok.service.access"]
@@ -267,8 +272,8 @@ def test_without_a_log_config_the_access_lines_are_still_json_and_uvicorns_are_o
     running = Server(tmp_path, "--workers", "1")
     try:
         request(running.port, "GET", f"/livez?{QUERY_MARKER}", headers={"X-Request-ID": "r-plain"})
-        wait_for(lambda: "r-plain" in running.log(), 10)
-        ours = [json.loads(line) for line in running.log().splitlines() if "r-plain" in line]
+        wait_for(lambda: any("r-plain" in line for line in complete_lines(running.log())), 10)
+        ours = [json.loads(line) for line in complete_lines(running.log()) if "r-plain" in line]
         assert [(e["path"], e["status"]) for e in ours] == [("/livez", 200)]
         assert QUERY_MARKER not in running.log()
     finally:
