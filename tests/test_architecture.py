@@ -32,8 +32,11 @@ def modules():
         yield ".".join(parts), path
 
 
-def imports(name, path):
-    """Every hembesok module `name` imports, at any depth, but for type checking only."""
+def imports(name, path, packages=False):
+    """Every hembesok module `name` imports, at any depth, but for type checking only.
+
+    With `packages`, `from a.b import c` also names `a.b`: importing `c` runs `a/b/__init__`
+    first, so a circle can pass through a package without naming any module in it."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     skip = set()
     for node in ast.walk(tree):
@@ -51,6 +54,8 @@ def imports(name, path):
             if node.level:
                 parent = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*parent, base] if base else parent)
+            if packages and base:
+                yield node.lineno, base
             for alias in node.names:
                 yield node.lineno, f"{base}.{alias.name}" if base else alias.name
 
@@ -105,11 +110,8 @@ def circles():
     graph = {
         name: {
             found
-            for _, target in imports(name, path)
-            if (found := known(target, names))
-            and found != name
-            # a package's __init__ importing its own modules is how it exports them
-            and not found.startswith(name + ".")
+            for _, target in imports(name, path, packages=True)
+            if (found := known(target, names)) and found != name
         }
         for name, path in modules()
     }
