@@ -101,3 +101,44 @@ def test_nothing_of_the_case_but_dates_reaches_a_card():
     text = json.dumps(cards(case, "2026-03-10"), ensure_ascii=False)
     assert "20250904-2384" not in text and "bvc-4711" not in text
     assert "money_worry" not in text and "smoke_detector" not in text
+
+
+def dose_cards(case, day):
+    return {
+        c["summary"].split(": ", 1)[1].split(" (")[0]: c
+        for c in cards(case, day)
+        if c["source"]["topic"]["code"].startswith("vaccination-")
+    }
+
+
+def test_a_dose_due_or_missed_is_a_card_and_a_given_or_declined_one_is_not():
+    child = {"child": {"birth_date": "2026-03-10"}}
+    shown = dose_cards(child, "2026-07-20")
+    missed = shown["Rotavirus, dos 1"]
+    assert (missed["indicator"], missed["source"]["topic"]["code"]) == (
+        "warning",
+        "vaccination-missed",
+    )
+    assert missed["summary"] == (
+        "Vaccination saknas: Rotavirus, dos 1 (Nationella programmet), "
+        "tidsintervallet stängde 2026-06-02"
+    )
+    assert "**Ges vanligen vid:** BVC-besök 6–8 veckor" in missed["detail"]
+    assert "**Usually given at:** BVC visit at 6–8 weeks" in missed["detail"]
+    # A missed dose is not always given late (rotavirus is not): the card does not say it is.
+    assert "erbjud" not in missed["detail"].lower() and "offer" not in missed["detail"].lower()
+    due = [c for c in shown.values() if c["source"]["topic"]["code"] == "vaccination-due"]
+    assert due and all(c["indicator"] == "info" for c in due)
+    assert all(" kvar)" in c["detail"] or "(sista dagen)" in c["detail"] for c in due)
+
+    given = {
+        **child,
+        "vaccinations_done": [{"vaccine": "rotavirus", "dose": 1, "date": "2026-04-28"}],
+    }
+    assert "Rotavirus, dos 1" not in dose_cards(given, "2026-07-20")
+    declined = {**child, "vaccinations_declined": ["rotavirus"]}
+    assert not any(t.startswith("Rotavirus") for t in dose_cards(declined, "2026-07-20"))
+    assert set(dose_cards(declined, "2026-07-20")) == {
+        t for t in shown if not t.startswith("Rotavirus")
+    }
+    assert dose_cards({**child, "declined": ["rikshandboken"]}, "2026-07-20") == {}

@@ -213,10 +213,11 @@ def test_a_missed_visit_is_a_warning_listed_before_what_is_due():
         ("visit-missed", "warning"),
         ("visit-missed", "warning"),
         ("visit-due", "info"),
+        ("vaccination-due", "info"),
         ("screening-due", "info"),
     ]
     assert cards[0]["summary"].startswith("Missat: Hembesök nyfödd")
-    assert "EPDS" in cards[3]["summary"]
+    assert "EPDS" in cards[4]["summary"]
     # only programs the family is offered: the undetermined ones' visits are provisional
     assert {c["source"]["label"] for c in cards} == {
         f"hembesok · rikshandboken {VERSIONS['rikshandboken']}"
@@ -447,4 +448,10 @@ def test_a_journal_gets_cards_over_loopback():
             conn.close()
     assert status == 200
     assert list(spec_validator("response").iter_errors(answer)) == []
-    assert [c["indicator"] for c in answer["cards"]] == ["warning", "warning", "info", "info"]
+    assert [c["indicator"] for c in answer["cards"]] == [
+        "warning",
+        "warning",
+        "info",
+        "info",
+        "info",
+    ]

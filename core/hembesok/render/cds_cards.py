@@ -1,14 +1,16 @@
 """A plan as CDS Hooks 2.0 cards: what the nurse who opens the child's record should know now.
 
 The journal calls the `patient-view` service (hembesok.service.cds_hooks) and shows the
-cards next to the record. A card is made for three things of the plan of each program the family is offered
-(decision eligible; an undetermined program's visits are only provisional), and nothing
-else:
+cards next to the record. A card is made for four things of the plan of each program the
+family is offered (decision eligible; an undetermined program's visits are only
+provisional), and nothing else:
 
 | event | indicator |
 |---|---|
 | a visit of an offered program is due | info |
 | a visit's window has closed with no visit recorded (missed) | warning |
+| a vaccine dose is due | info |
+| a dose's window has closed with no dose recorded (missed) | warning |
 | a questionnaire is due at a visit (a screening occasion is due) | info |
 | a domain is flagged in the latest response of a respondent, action conversation or offer_support | warning |
 | the same, action prompt_assessment (assess the same day) | critical |
@@ -33,6 +35,7 @@ from hembesok.model.plan import (
     CORRECTED,
     ELIGIBLE,
     Plan,
+    PlannedDose,
     PlannedVisit,
     ProgramPlan,
     ScreeningOccasion,
@@ -62,16 +65,21 @@ CARD_NAMESPACE = uuid.UUID("6f1d9a52-3c1e-5b8e-9d0a-4c2b7e8f1a63")
 
 VISIT_DUE, VISIT_MISSED = "visit-due", "visit-missed"
 SCREENING_DUE, DOMAIN_FLAGGED = "screening-due", "domain-flagged"
+DOSE_DUE, DOSE_MISSED = "vaccination-due", "vaccination-missed"
 
 TOPICS: Mapping[str, Text] = {
     VISIT_DUE: {"sv": "Besök aktuellt", "en": "Visit due"},
     VISIT_MISSED: {"sv": "Besök missat", "en": "Visit missed"},
+    DOSE_DUE: {"sv": "Vaccination aktuell", "en": "Vaccination due"},
+    DOSE_MISSED: {"sv": "Vaccination saknas", "en": "Vaccination missed"},
     SCREENING_DUE: {"sv": "Frågeformulär aktuellt", "en": "Questionnaire due"},
     DOMAIN_FLAGGED: {"sv": "Flaggat område", "en": "Flagged domain"},
 }
 _SUMMARIES: Mapping[str, str] = {
     VISIT_DUE: "Aktuellt: {visit} ({program}), senast {end}",
     VISIT_MISSED: "Missat: {visit} ({program}), tidsintervallet stängde {end}",
+    DOSE_DUE: "Vaccination aktuell: {dose} ({program}), senast {end}",
+    DOSE_MISSED: "Vaccination saknas: {dose} ({program}), tidsintervallet stängde {end}",
     SCREENING_DUE: "Frågeformulär {instrument} ska erbjudas: {visit} ({program})",
     DOMAIN_FLAGGED: "{instrument}: {domain} flaggat ({change}), {action}",
 }
@@ -99,6 +107,15 @@ _WORDS: Mapping[str, Text] = {
         "sv": "Tidsintervallet har passerat utan registrerat besök.",
         "en": "The window has passed with no visit recorded.",
     },
+    # Not "offer catch-up": some courses are not started late (rotavirus after 12 weeks).
+    "dose_missed": {
+        "sv": "Tidsintervallet har passerat utan registrerad dos. Om dosen kan ges i "
+        "efterhand avgörs av vaccinationsprogrammets regler för kompletterande vaccination.",
+        "en": "The window has passed with no dose recorded. Whether the dose can still be "
+        "given is for the vaccination programme's catch-up rules to say.",
+    },
+    "dose": {"sv": "Dos", "en": "Dose"},
+    "given_at": {"sv": "Ges vanligen vid", "en": "Usually given at"},
     "no_report": {
         "sv": "Ett flaggat område leder till samtal och ett frivilligt erbjudande om stöd, "
         "aldrig automatiskt till en orosanmälan.",
@@ -125,6 +142,9 @@ def plan_cards(
         for visit in pp.visits:
             if visit.status in ("due", "missed"):
                 cards.append(_visit_card(pp, visit, plan, subject))
+        for dose in pp.vaccinations:
+            if dose.status in ("due", "missed"):
+                cards.append(_dose_card(pp, dose, plan, subject))
         for occasion in pp.screenings:
             if occasion.status == "due":
                 cards.append(_screening_card(pp, occasion, subject, instruments))
@@ -184,6 +204,38 @@ def _visit_card(pp: ProgramPlan, v: PlannedVisit, plan: Plan, subject: str) -> d
     indicator = INFO if kind == VISIT_DUE else WARNING
     item = f"visit/{v.visit.id}"
     return _card(subject, program, kind, item, summary, lines, indicator)
+
+
+def _dose_card(pp: ProgramPlan, d: PlannedDose, plan: Plan, subject: str) -> dict[str, Any]:
+    kind = DOSE_DUE if d.status == "due" else DOSE_MISSED
+    program = pp.program
+    summary = _SUMMARIES[kind].format(
+        dose=pick(d.dose.title, "sv"),
+        program=program_label(program, "sv"),
+        end=d.window.end.isoformat(),
+    )
+    given_at = next((v for v in program.schedule if v.id == d.dose.given_at), None)
+
+    def lines(lang: str) -> list[str]:
+        window = f"{d.window.start.isoformat()} – {d.window.end.isoformat()}"
+        left = d.days_left(plan.as_of)
+        if left is not None:
+            days = UI["last_day"] if left == 0 else UI["day_left"] if left == 1 else UI["days_left"]
+            window += f" ({pick(days, lang).format(n=left)})"
+        out = [
+            _row(_WORDS["dose"], pick(d.dose.title, lang), lang),
+            _row(UI["program"], _program_line(program, lang), lang),
+            _row(UI["window"], window, lang),
+            _row(UI["target"], d.target.isoformat(), lang),
+        ]
+        if given_at is not None:
+            out.append(_row(_WORDS["given_at"], pick(given_at.title, lang), lang))
+        if d.status == "missed":
+            out.append(_paragraph(_WORDS["dose_missed"], lang))
+        return out
+
+    indicator = INFO if kind == DOSE_DUE else WARNING
+    return _card(subject, program, kind, f"dose/{d.dose.id}", summary, lines, indicator)
 
 
 def _screening_card(

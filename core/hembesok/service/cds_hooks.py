@@ -51,10 +51,11 @@ SERVICE: Mapping[str, Any] = MappingProxyType(
         "hook": HOOK,
         "title": "hembesok: besök och screening i barnhälsovården / "
         "hembesok: child health visits and screening",
-        "description": "Kort om besök som är aktuella eller missade, frågeformulär som ska "
-        "erbjudas och områden som flaggats i screening, enligt de program familjen erbjuds. / "
-        "Cards for visits due or missed, questionnaires to offer and domains flagged in "
-        "screening, by the programmes the family is offered.",
+        "description": "Kort om besök och vaccinationer som är aktuella eller missade, "
+        "frågeformulär som ska erbjudas och områden som flaggats i screening, enligt de "
+        "program familjen erbjuds. / Cards for visits and vaccinations due or missed, "
+        "questionnaires to offer and domains flagged in screening, by the programmes the "
+        "family is offered.",
         "id": SERVICE_ID,
         "usageRequirements": "Journalen fyller båda prefetch-nycklarna: patient (FHIR Patient "
         "med birthDate) och hembesokCase (hembesoks falldokument från journalens adapter). "
