@@ -34,7 +34,7 @@ def test_answer_rules():
     assert items["hours"].is_positive(20) and not items["hours"].is_positive(19.5)
 
 
-def test_domain_naming_a_missing_item_is_rejected_at_its_line():
+def test_domain_naming_a_missing_item_is_rejected_at_its_line(tmp_path):
     text = MINI.read_text().replace("items: [smoke, stairs]", "items: [smoke, stairz]")
     found = instrument_problems(parse_yaml(text, "bad.yaml"))
     line = next(i for i, t in enumerate(text.splitlines(), 1) if "stairz" in t)
@@ -46,12 +46,12 @@ def test_domain_naming_a_missing_item_is_rejected_at_its_line():
         p.severity == "warning" and "'stairs' belongs to no domain" in p.message for p in found
     )
     with pytest.raises(InvalidDocument):
-        load_instrument_text(text, tmp=DATA)
+        load_instrument_text(text, tmp_path)
 
 
-def load_instrument_text(text, tmp):
-    path = Path("/tmp") / "hembesok-bad-instrument.yaml"
-    path.write_text(text)
+def load_instrument_text(text, folder):
+    path = folder / "bad-instrument.yaml"
+    path.write_text(text, encoding="utf-8")
     return load_instrument(path)
 
 

@@ -71,18 +71,27 @@ class Server:
     """uvicorn in a subprocess; `log()` is what it has written to standard error so far."""
 
     def __init__(self, tmp: Path, *options: str, env=None):
-        self.port = free_port()
-        self.stderr_path = tmp / f"stderr-{self.port}.log"
-        command = [*UVICORN, "--host", "127.0.0.1", "--port", str(self.port), *options]
-        with self.stderr_path.open("wb") as stderr:
-            self.process = subprocess.Popen(
-                command,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-                env={**os.environ, **(env or {})},
-                cwd=ROOT,
-            )
-        wait_for(self.ready)
+        # The free port is free when asked, not when uvicorn binds it: another process may
+        # take it in between, so a start that finds it taken tries a new one.
+        for attempt in range(3):
+            self.port = free_port()
+            self.stderr_path = tmp / f"stderr-{self.port}.log"
+            command = [*UVICORN, "--host", "127.0.0.1", "--port", str(self.port), *options]
+            with self.stderr_path.open("wb") as stderr:
+                self.process = subprocess.Popen(
+                    command,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    env={**os.environ, **(env or {})},
+                    cwd=ROOT,
+                )
+            try:
+                wait_for(self.ready)
+                return
+            except AssertionError:
+                self.stop()
+                if attempt == 2 or "address already in use" not in self.log().lower():
+                    raise
 
     def ready(self):
         assert self.process.poll() is None, self.log()
