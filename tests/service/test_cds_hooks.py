@@ -324,6 +324,34 @@ def test_an_unknown_service_id_is_404():
     assert (status, answer["title"]) == (404, "Not found")
 
 
+def test_feedback_is_not_offered_and_discovery_does_not_name_it():
+    feedback = {
+        "feedback": [
+            {
+                "card": "9368d37b-283f-44a0-93ea-547cebab93ed",
+                "outcome": "overridden",
+                "overrideReason": {"userComment": f"mamma {PERSONNUMMER} vill inte"},
+                "outcomeTimestamp": "2026-05-04T09:00:00Z",
+            }
+        ]
+    }
+    status, answer = problem("2026-05-04", json.dumps(feedback).encode(), f"{PATH}/feedback")
+    assert (status, answer["title"]) == (404, "Not found")
+    listed = call(app_on("2026-05-04"), "GET", "/cds-services")[2]
+    assert b"feedback" not in listed
+
+
+def test_the_authorization_header_is_left_to_the_gateway():
+    # docs/cds-hooks.md: the gateway verifies the journal's JWT; hembesok neither checks
+    # nor keeps it, so a call is answered alike with a token, without one or with rubbish.
+    request = json.dumps(hook_request(NEWBORN)).encode()
+    answers = {
+        call(app_on("2026-02-20"), "POST", PATH, request, {**JSON, **extra})
+        for extra in ({}, {"authorization": "Bearer not.a.jwt"})
+    }
+    assert len(answers) == 1 and next(iter(answers))[0] == 200
+
+
 @pytest.mark.parametrize(
     "prefetch",
     [
