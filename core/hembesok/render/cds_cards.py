@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from hembesok.language.program import Program
+from hembesok.model.ages import Window
 from hembesok.model.instrument import Instrument
 from hembesok.model.plan import (
     CORRECTED,
@@ -178,15 +179,10 @@ def _visit_card(pp: ProgramPlan, v: PlannedVisit, plan: Plan, subject: str) -> d
     )
 
     def lines(lang: str) -> list[str]:
-        window = f"{v.window.start.isoformat()} – {v.window.end.isoformat()}"
-        left = v.days_left(plan.as_of)
-        if left is not None:
-            days = UI["last_day"] if left == 0 else UI["day_left"] if left == 1 else UI["days_left"]
-            window += f" ({pick(days, lang).format(n=left)})"
         out = [
             _row(UI["visit"], pick(v.visit.title, lang), lang),
             _row(UI["program"], _program_line(program, lang), lang),
-            _row(UI["window"], window, lang),
+            _row(UI["window"], _window(v.window, v.days_left(plan.as_of), lang), lang),
             _row(UI["target"], v.target.isoformat(), lang),
             _row(UI["setting"], pick(SETTINGS[v.visit.setting], lang), lang),
             _row(
@@ -217,15 +213,10 @@ def _dose_card(pp: ProgramPlan, d: PlannedDose, plan: Plan, subject: str) -> dic
     given_at = next((v for v in program.schedule if v.id == d.dose.given_at), None)
 
     def lines(lang: str) -> list[str]:
-        window = f"{d.window.start.isoformat()} – {d.window.end.isoformat()}"
-        left = d.days_left(plan.as_of)
-        if left is not None:
-            days = UI["last_day"] if left == 0 else UI["day_left"] if left == 1 else UI["days_left"]
-            window += f" ({pick(days, lang).format(n=left)})"
         out = [
             _row(_WORDS["dose"], pick(d.dose.title, lang), lang),
             _row(UI["program"], _program_line(program, lang), lang),
-            _row(UI["window"], window, lang),
+            _row(UI["window"], _window(d.window, d.days_left(plan.as_of), lang), lang),
             _row(UI["target"], d.target.isoformat(), lang),
         ]
         if given_at is not None:
@@ -259,12 +250,11 @@ def _screening_card(
 
     def lines(lang: str) -> list[str]:
         title = pick(found.title, lang) if found is not None else occasion.instrument
-        window = f"{v.window.start.isoformat()} – {v.window.end.isoformat()}"
         return [
             _row(_WORDS["instrument"], title, lang),
             _row(UI["visit"], pick(v.visit.title, lang), lang),
             _row(UI["program"], _program_line(program, lang), lang),
-            _row(UI["window"], window, lang),
+            _row(UI["window"], _window(v.window, None, lang), lang),
         ]
 
     item = f"screening/{occasion.instrument}/{v.visit.id}"
@@ -342,6 +332,15 @@ def _card(
             "topic": {"system": TOPIC_SYSTEM, "code": kind, "display": TOPICS[kind]["sv"]},
         },
     }
+
+
+def _window(window: Window, left: int | None, lang: str) -> str:
+    """The window's dates, and the days left in it while it is open."""
+    text = f"{window.start.isoformat()} – {window.end.isoformat()}"
+    if left is None:
+        return text
+    days = UI["last_day"] if left == 0 else UI["day_left"] if left == 1 else UI["days_left"]
+    return f"{text} ({pick(days, lang).format(n=left)})"
 
 
 def _program_line(program: Program, lang: str) -> str:
