@@ -162,33 +162,6 @@ def test_dask_on_a_local_cluster_of_two_processes_gives_batchs_rows(work, tmp_pa
         assert frame_rows(visits) == batch_rows(out, "visits")
 
 
-def test_spark_map_gives_map_partitions_rows_with_categoricals_as_strings(work):
-    _base, cases, out = work
-    batches = cases.slice(0, 90).to_batches(max_chunksize=30)
-    produced = list(partitions.spark_map("visits", as_of=AS_OF)(iter(batches)))
-    table = pa.Table.from_batches(produced)
-    assert not any(pa.types.is_dictionary(f.type) for f in table.schema)
-    assert table.schema.names == partitions.schema("visits").names
-    expected = rows(partitions.map_partition(cases.slice(0, 90), as_of=AS_OF, table="visits"))
-    assert rows(table) == expected == batch_rows(out, "visits")[: len(expected)]
-
-
-def test_spark_schema_declares_each_column_with_its_nullability():
-    visits = partitions.spark_schema("visits")
-    assert visits.startswith("`case_ref` STRING NOT NULL, `as_of` DATE NOT NULL, `program` STRING")
-    assert "`done_on` DATE," in visits and "`staff` ARRAY<STRING> NOT NULL" in visits
-    assert "`score` INT," in partitions.spark_schema("screenings")
-    assert (
-        partitions.spark_schema("problems") == "`record` BIGINT NOT NULL, `error` STRING NOT NULL"
-    )
-    for name in partitions.OUTPUTS:
-        assert partitions.spark_schema(name).count("`") == 2 * len(partitions.schema(name))
-    with pytest.raises(ValueError, match="unknown table"):
-        partitions.spark_schema("plans")
-    with pytest.raises(ValueError, match="unknown table"):
-        partitions.spark_map("plans", as_of=AS_OF)
-
-
 def test_a_rerun_partition_replaces_its_parts_and_leaves_no_temporary_file(work, tmp_path):
     _base, cases, out = work
     first = cases.slice(0, 40)

@@ -15,9 +15,8 @@ the bad records' error lines), or the one `table=` names, with `meta(table)` its
 frame for Dask's `map_partitions(..., meta=...)`. `write_partition(frame, directory,
 number, as_of=...)` plans a partition once and writes all its tables as part `number` of
 batch's own layout (`decisions/part-00003.parquet`, ..., `problems/part-00003.ndjson`),
-for `dask.delayed` over a Dask frame's partitions. For Spark's `mapInArrow`,
-`spark_map(table, as_of=...)` is the function over record batches and `spark_schema(table)`
-its schema (Spark has no categorical type, so those columns come as strings). The engine is the installed plugins'
+for `dask.delayed` over a Dask frame's partitions. Spark's `mapInArrow` functions are in
+hembesok.batch.spark, on `plan_partition`. The engine is the installed plugins'
 (hembesok.engine.engine.installed_engine: built once per worker process) unless one is
 given; a given engine is pickled to the workers as its recipe. Recipes: docs/scale.md.
 """
@@ -27,8 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -171,85 +169,3 @@ def write_partition(
         lambda path: path.write_text(errors, encoding="utf-8"),
     )
     return {name: table.num_rows for name, table in tables.items()}
-
-
-#: Spark SQL's name of each Arrow type map_partition's tables hold.
-_SPARK_TYPES = (
-    (pa.types.is_string, "STRING"),
-    (pa.types.is_dictionary, "STRING"),  # Spark has no categorical: the values as strings
-    (pa.types.is_date32, "DATE"),
-    (pa.types.is_boolean, "BOOLEAN"),
-    (pa.types.is_int32, "INT"),
-    (pa.types.is_int64, "BIGINT"),
-)
-
-
-def _spark_type(arrow_type: Any) -> str:
-    if pa.types.is_list(arrow_type):
-        return f"ARRAY<{_spark_type(arrow_type.value_type)}>"
-    for matches, name in _SPARK_TYPES:
-        if matches(arrow_type):
-            return name
-    raise TypeError(f"no Spark type for the Arrow type {arrow_type}")  # a new column's type
-
-
-def spark_schema(table: str) -> str:
-    """`table`'s schema as Spark DDL, the schema `mapInArrow(spark_map(table, ...), ...)` wants."""
-    if table not in OUTPUTS:
-        raise ValueError(f"unknown table {table!r}; the tables are: {', '.join(OUTPUTS)}")
-    return ", ".join(
-        f"`{f.name}` {_spark_type(f.type)}{'' if f.nullable else ' NOT NULL'}"
-        for f in schema(table)
-    )
-
-
-def _plain_schema(table: str) -> pa.Schema:
-    """`table`'s Arrow schema with the categoricals as strings (what spark_schema declares)."""
-    return pa.schema(
-        [f.with_type(pa.string()) if pa.types.is_dictionary(f.type) else f for f in schema(table)]
-    )
-
-
-@dataclass(frozen=True)
-class SparkMap:
-    """Record batches of cases -> record batches of one table, for Spark's `mapInArrow`.
-
-    A plain picklable object rather than a closure, so Spark ships it to its Python workers
-    by reference to this module; the engine goes as its recipe (Engine.__reduce__).
-    """
-
-    table: str
-    as_of: dt.date
-    programs: tuple[str, ...] | None = None
-    engine: Engine | None = None
-    source: str = "<partition>"
-
-    def __call__(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        plain = _plain_schema(self.table)
-        for batch in batches:
-            tables = plan_partition(
-                batch,
-                as_of=self.as_of,
-                programs=self.programs,
-                engine=self.engine,
-                source=self.source,
-            )
-            yield from tables[self.table].cast(plain).to_batches()
-
-
-def spark_map(
-    table: str,
-    *,
-    as_of: dt.date,
-    programs: Sequence[str] | None = None,
-    engine: Engine | None = None,
-    source: str = "<partition>",
-) -> SparkMap:
-    """The function `mapInArrow` calls to plan cases into `table` (one of OUTPUTS):
-
-    `cases.mapInArrow(spark_map("visits", as_of=day), spark_schema("visits"))`.
-    """
-    if table not in OUTPUTS:
-        raise ValueError(f"unknown table {table!r}; the tables are: {', '.join(OUTPUTS)}")
-    chosen = tuple(programs) if programs is not None else None
-    return SparkMap(table, as_of, chosen, engine, source)
