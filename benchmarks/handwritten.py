@@ -573,6 +573,10 @@ RIKSHANDBOKEN_DOSES = (
     ("dtp_polio_4", "dtp_polio", 4, (60, 0), _3M, (6, 0)),
 )
 DOSES = {"rikshandboken": RIKSHANDBOKEN_DOSES}
+# A rotavirus course not started by the first dose's window is not started at all: the
+# later doses are then not_started (the dose that starts each one's course).
+COURSE_STARTS = {"rikshandboken": {"rotavirus_2": "rotavirus_1", "rotavirus_3": "rotavirus_1"}}
+_RIKSHANDBOKEN_STARTS = COURSE_STARTS["rikshandboken"]
 # The local programmes take over the national newborn and 8-month home visits when the
 # family is offered them (eligible, not declined) and their plan has the visit that takes
 # the place (Jönköping's municipalities offer one of the two). Where several do, the engine
@@ -719,20 +723,26 @@ def plan_doses(
     as_of: dt.date,
 ) -> list[dict[str, Any]]:
     """Each dose's dates and status on `as_of`: done, declined (the vaccine or the
-    programme), upcoming, due while the window is open, missed: never not offered."""
+    programme), not_started (the dose starting its course missed or not started),
+    upcoming, due while the window is open, missed: never not offered."""
     out = []
+    statuses: dict[str, str] = {}
     for did, key, start, end, target_iso, start_iso, end_iso in rows:
         given_on = given.get(key) if given else None
+        course = _RIKSHANDBOKEN_STARTS.get(did)
         if given_on is not None:
             status = "done"
         elif all_declined or key[0] in declined:
             status = "declined"
+        elif course is not None and statuses.get(course) in ("missed", "not_started"):
+            status = "not_started"
         elif as_of < start:
             status = "upcoming"
         elif as_of <= end:
             status = "due"
         else:
             status = "missed"
+        statuses[did] = status
         dose = {"id": did, "target": target_iso, "window": [start_iso, end_iso], "status": status}
         if given_on is not None:
             dose["given_on"] = given_on

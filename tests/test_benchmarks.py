@@ -282,7 +282,7 @@ def test_hand_written_rules_agree_with_the_engine_on_generated_families():
     assert seen["open"] > 50
     # Every dose status; the corrected checks counted from both ages; every local
     # programme taking over the national home visits.
-    assert seen["dose"] == {"done", "declined", "upcoming", "due", "missed"}
+    assert seen["dose"] == {"done", "declined", "upcoming", "due", "missed", "not_started"}
     assert seen["given"] > 1000
     corrected = handwritten.CORRECTED["rikshandboken"]
     assert {(v, b) for v, b in seen["basis"] if v in corrected} == {
@@ -468,6 +468,8 @@ def test_hand_written_constants_are_the_program_files():
             for d in program.vaccinations
         ]
         assert doses == list(handwritten.DOSES.get(pid, ())), pid
+        starts = {d.id: d.course_start for d in program.vaccinations if d.course_start}
+        assert starts == handwritten.COURSE_STARTS.get(pid, {}), pid
     assert [(s.instrument, s.visits) for s in programs["rikshandboken"].screening] == [
         ("epds", handwritten.EPDS_AT)
     ]

@@ -59,7 +59,7 @@ def test_plugins_says_which_version_is_the_packages_and_which_the_programs():
         in lines
     )
     riks = next(line for line in lines if line.startswith("rikshandboken  "))
-    assert riks.startswith("rikshandboken  rikshandboken 1.2.0 (program), epds ")
+    assert riks.startswith("rikshandboken  rikshandboken 1.3.0 (program), epds ")
     assert "(instrument), package hembesok-rikshandboken 1.0.0  hooks: " in riks
     assert lines[0].startswith("hembesok.declarative  package hembesok ")
     assert lines[0].split("  ")[1].endswith(" (built in)")

@@ -144,3 +144,81 @@ def test_the_pipeline_reads_doses_from_json_text(engines):
     )
     plan = Pipeline(engines[0]).plan(case, dt.date(2026, 9, 1))
     assert {d.dose.id: d.status for d in plan.programs[0].vaccinations}["mpr_1"] == "done"
+
+
+COURSE = (
+    "\n  - {id: rota_2, vaccine: rotavirus, dose: 2, age: {weeks: 12}, "
+    "window: {before: {weeks: 2}, after: {weeks: 6}}, course_start: rota_1}"
+    "\n  - {id: rota_3, vaccine: rotavirus, dose: 3, age: {weeks: 20}, "
+    "window: {before: {weeks: 2}, after: {weeks: 6}}, course_start: rota_2}"
+)
+
+
+@pytest.fixture(scope="module")
+def course_engines(tmp_path_factory):
+    """The test program with a three-dose course: rota_2 starts from rota_1, rota_3 from rota_2."""
+    text = PROGRAM.read_text(encoding="utf-8").replace(
+        "given_at: bvc_18_months}", "given_at: bvc_18_months}" + COURSE, 1
+    )
+    path = tmp_path_factory.mktemp("course") / "course-program.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = []
+    for interpret in (False, True):
+        engine = Engine.from_modules([])
+        engine.interpret = interpret
+        engine.add(load_program(path))
+        out.append(engine)
+    return out
+
+
+def rota(engines, case, as_of):
+    found, _ = doses(engines, case, dt.date.fromisoformat(as_of))
+    return {k: v for k, v in found.items() if k.startswith("rota")}
+
+
+def test_a_course_whose_start_was_missed_is_not_started_down_the_chain(course_engines):
+    # rota_1's window 2025-02-12..03-26; rota_2's 03-12..05-07; rota_3's 05-07..07-02
+    child = {"child": {"birth_date": "2025-01-01"}}
+    assert rota(course_engines, child, "2025-03-20") == {
+        "rota_1": "due",
+        "rota_2": "due",  # both windows open: the course can still start
+        "rota_3": "upcoming",
+    }
+    assert rota(course_engines, child, "2025-03-27") == {
+        "rota_1": "missed",
+        "rota_2": "not_started",
+        "rota_3": "not_started",  # its start, rota_2, was not started itself
+    }
+
+
+def test_a_started_course_goes_on_and_given_or_declined_doses_keep_their_status(course_engines):
+    first = {"vaccine": "rotavirus", "dose": 1, "date": "2025-03-01"}
+    started = {"child": {"birth_date": "2025-01-01"}, "vaccinations_done": [first]}
+    assert rota(course_engines, started, "2025-05-10") == {
+        "rota_1": "done",
+        "rota_2": "missed",  # started, then the second dose missed: missed, not not_started
+        "rota_3": "not_started",
+    }
+    late = {"vaccine": "rotavirus", "dose": 2, "date": "2025-04-01"}
+    given = {"child": {"birth_date": "2025-01-01"}, "vaccinations_done": [late]}
+    assert rota(course_engines, given, "2025-05-10") == {
+        "rota_1": "missed",
+        "rota_2": "done",  # recorded as given: done, whatever the course's start
+        "rota_3": "due",
+    }
+    declined = {"child": {"birth_date": "2025-01-01"}, "vaccinations_declined": ["rotavirus"]}
+    assert set(rota(course_engines, declined, "2025-05-10").values()) == {"declined"}
+
+
+def test_a_not_started_dose_is_written_as_such_in_every_output(course_engines):
+    case = {"child": {"birth_date": "2025-01-01"}}
+    plan = course_engines[0].evaluate(Case.from_dict(case), dt.date(2025, 4, 1))
+    pp = plan.program("preterm_test")
+    assert [d.status for d in pp.vaccinations if d.dose.id == "rota_2"] == ["not_started"]
+    full = json.loads(PlanWriter().plan(plan))
+    assert list(schemas.validator("plan").iter_errors(full)) == []
+    assert "not_started" in [d["status"] for d in full["programs"][0]["vaccinations"]]
+    small = compact(plan)
+    assert list(schemas.validator("compact-plan").iter_errors(small)) == []
+    text = plan_text(plan, "sv")
+    assert "ges inte (serien påbörjades inte i tid)" in text

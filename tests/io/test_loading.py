@@ -38,6 +38,37 @@ def test_doses_must_name_a_vaccine_a_visit_and_be_unique():
     assert [line for line, _, _ in found] == [15, 16, 16, 16]
 
 
+def test_a_course_start_names_a_dose_listed_before():
+    text = BASE.replace(
+        "given_at: bvc_18_months}",
+        "given_at: bvc_18_months, course_start: mpr_2}\n"
+        "  - {id: mpr_2, vaccine: mpr, dose: 2, age: {months: 20}, "
+        "window: {before: {days: 0}, after: {months: 1}}, course_start: mpr_2}\n"
+        "  - {id: rota_2, vaccine: rotavirus, dose: 2, age: {weeks: 12}, "
+        "window: {before: {days: 0}, after: {weeks: 1}}, course_start: home_newborn}\n"
+        "  - {id: rota_3, vaccine: rotavirus, dose: 3, age: {weeks: 20}, "
+        "window: {before: {days: 0}, after: {weeks: 1}}, course_start: rota_1}",
+    )
+    found = problems("", text)
+    assert [(line, path, message) for line, path, message in found] == [
+        (
+            14,
+            "$.vaccinations[1].course_start",
+            "names no dose listed before this one; they are: rota_1",
+        ),
+        (
+            15,
+            "$.vaccinations[2].course_start",
+            "names no dose listed before this one; they are: rota_1, mpr_1",
+        ),
+        (
+            16,
+            "$.vaccinations[3].course_start",
+            "names no dose listed before this one; they are: rota_1, mpr_1, mpr_2",
+        ),
+    ]  # a later dose, the dose itself, a visit; rota_3 names rota_1 rightly
+
+
 SITES = """sites:
   match: [listed_bvc, municipality]
   attributes:

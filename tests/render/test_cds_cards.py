@@ -111,7 +111,7 @@ def dose_cards(case, day):
     }
 
 
-def test_a_dose_due_or_missed_is_a_card_and_a_given_or_declined_one_is_not():
+def test_a_dose_due_or_missed_is_a_card_and_a_given_declined_or_not_started_one_is_not():
     child = {"child": {"birth_date": "2026-03-10"}}
     shown = dose_cards(child, "2026-07-20")
     missed = shown["Rotavirus, dos 1"]
@@ -127,15 +127,24 @@ def test_a_dose_due_or_missed_is_a_card_and_a_given_or_declined_one_is_not():
     assert "**Usually given at:** BVC visit at 6–8 weeks" in missed["detail"]
     # A missed dose is not always given late (rotavirus is not): the card does not say it is.
     assert "erbjud" not in missed["detail"].lower() and "offer" not in missed["detail"].lower()
-    due = [c for c in shown.values() if c["source"]["topic"]["code"] == "vaccination-due"]
-    assert due and all(c["indicator"] == "info" for c in due)
-    assert all(" kvar)" in c["detail"] or "(sista dagen)" in c["detail"] for c in due)
+    # The course was not started, so its later doses are not_started: no card asks for them.
+    assert not any(
+        t.startswith("Rotavirus, dos 2") or t.startswith("Rotavirus, dos 3") for t in shown
+    )
 
     given = {
         **child,
         "vaccinations_done": [{"vaccine": "rotavirus", "dose": 1, "date": "2026-04-28"}],
     }
-    assert "Rotavirus, dos 1" not in dose_cards(given, "2026-07-20")
+    course = dose_cards(given, "2026-07-20")
+    assert "Rotavirus, dos 1" not in course
+    due = course["Rotavirus, dos 2"]
+    assert (due["indicator"], due["source"]["topic"]["code"]) == ("info", "vaccination-due")
+    assert due["summary"] == (
+        "Vaccination aktuell: Rotavirus, dos 2 (Nationella programmet), senast 2026-09-16"
+    )
+    assert "2026-05-27 – 2026-09-16 (58 dagar kvar)" in due["detail"]
+    assert "(58 days left)" in due["detail"]
     declined = {**child, "vaccinations_declined": ["rotavirus"]}
     assert not any(t.startswith("Rotavirus") for t in dose_cards(declined, "2026-07-20"))
     assert set(dose_cards(declined, "2026-07-20")) == {

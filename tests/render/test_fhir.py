@@ -127,6 +127,7 @@ def test_statuses_map_into_the_r4_value_sets():
         "not_offered",
         "declined",
         "replaced",
+        "not_started",
     }
 
 

@@ -171,6 +171,17 @@ def _dose_ids(doc: Document, visits: Mapping[str, int], out: list[P.Problem]) ->
                     f"names no visit of this program; visits are: {', '.join(visits)}",
                 )
             )
+        start = dose.get("course_start")
+        earlier = [d for d, at in ids.items() if at < i]
+        if start is not None and start not in earlier:
+            out.append(
+                P.problem_at(
+                    doc,
+                    (*where, "course_start"),
+                    "names no dose listed before this one; "
+                    f"they are: {', '.join(earlier) or 'none'}",
+                )
+            )
     return ids
 
 

@@ -16,7 +16,7 @@ answers on generated cases.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hembesok.language.condition_code import split_parts
@@ -185,14 +185,17 @@ class ProgramEvaluator:
     ) -> tuple[PlannedDose, ...]:
         """Every dose's dates and status on `as_of` (docs/dates.md#vaccinations): a dose
         not given when its window has closed is `missed`, whenever the family came, so
-        that a nurse sees every dose the child lacks."""
-        out = []
+        that a nurse sees every dose the child lacks; a dose whose course was not started
+        (its `course_start` dose missed) is `not_started`."""
+        out: list[PlannedDose] = []
         for dose, target, window in self.dose_dates(birth):
             given_on = given.get((dose.vaccine, dose.number)) if given else None
             if given_on is not None:
                 status = "done"
             elif all_declined or dose.vaccine in declined:
                 status = "declined"
+            elif dose.course_start is not None and _course_not_started(out, dose.course_start):
+                status = "not_started"
             elif as_of < window[0]:
                 status = "upcoming"
             elif as_of <= window[1]:
@@ -201,3 +204,12 @@ class ProgramEvaluator:
                 status = "missed"
             out.append(_tuple_new(PlannedDose, (dose, target, window, status, given_on)))
         return tuple(out)
+
+
+def _course_not_started(planned: Sequence[PlannedDose], start: str) -> bool:
+    """Whether the dose `start` (listed before, so already planned) was missed, or was
+    itself not started: then the course it starts was never begun."""
+    for d in planned:
+        if d.dose.id == start:
+            return d.status in ("missed", "not_started")
+    return False

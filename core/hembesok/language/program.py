@@ -60,6 +60,7 @@ class Dose:
     before: Duration
     after: Duration
     given_at: str | None = None  # the program's visit it is usually given at
+    course_start: str | None = None  # the earlier dose whose miss leaves this one not_started
 
 
 #: An effective-dated value of a site attribute: (value, valid from, valid to), both inclusive.
@@ -213,6 +214,7 @@ class Program:
                 before=Duration.from_mapping(v["window"]["before"]),
                 after=Duration.from_mapping(v["window"]["after"]),
                 given_at=v.get("given_at"),
+                course_start=v.get("course_start"),
             )
             for v in d.get("vaccinations", ())
         )

@@ -53,6 +53,7 @@ ACTIVITY_STATUS: Mapping[str, str] = MappingProxyType(
         "not_offered": "cancelled",
         "declined": "cancelled",
         "replaced": "cancelled",
+        "not_started": "cancelled",
     }
 )
 

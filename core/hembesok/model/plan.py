@@ -170,7 +170,7 @@ class PlannedDose(NamedTuple):
     dose: Dose
     target: dt.date
     window: Window
-    status: str  # done, declined, upcoming, due or missed (docs/dates.md#vaccinations)
+    status: str  # done, declined, upcoming, due, missed or not_started (docs/dates.md#vaccinations)
     given_on: dt.date | None = None
 
     def days_left(self, as_of: dt.date) -> int | None:

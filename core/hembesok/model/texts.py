@@ -94,6 +94,10 @@ STATUSES: dict[str, Text] = {
     },
     "declined": {"sv": "avböjt", "en": "declined"},
     "replaced": {"sv": "ersatt", "en": "replaced"},
+    "not_started": {
+        "sv": "ges inte (serien påbörjades inte i tid)",
+        "en": "not given (the course was not started in time)",
+    },
 }
 
 TRUTH: dict[Truth, Text] = {
