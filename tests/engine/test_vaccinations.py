@@ -19,15 +19,20 @@ from hembesok.render.text import plan_text
 PROGRAM = Path(__file__).parents[1] / "data" / "preterm-program.yaml"
 
 
-@pytest.fixture(scope="module")
-def engines():
+def compiled_and_interpreted(program: Path) -> list[Engine]:
+    """The program in a compiled and in an interpreted engine, which must agree."""
     out = []
     for interpret in (False, True):
         engine = Engine.from_modules([])
         engine.interpret = interpret
-        engine.add(load_program(PROGRAM))
+        engine.add(load_program(program))
         out.append(engine)
     return out
+
+
+@pytest.fixture(scope="module")
+def engines():
+    return compiled_and_interpreted(PROGRAM)
 
 
 def doses(engines, case, as_of):
@@ -162,13 +167,7 @@ def course_engines(tmp_path_factory):
     )
     path = tmp_path_factory.mktemp("course") / "course-program.yaml"
     path.write_text(text, encoding="utf-8")
-    out = []
-    for interpret in (False, True):
-        engine = Engine.from_modules([])
-        engine.interpret = interpret
-        engine.add(load_program(path))
-        out.append(engine)
-    return out
+    return compiled_and_interpreted(path)
 
 
 def rota(engines, case, as_of):
