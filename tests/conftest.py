@@ -70,16 +70,18 @@ def fresh_venv(tmp_path: Path, core_wheel: Path) -> Callable[..., Path]:
     return make
 
 
-def _load_browser():  # tests/ is not a package; load the helper by path
+def _load_support(name: str):  # tests/ is not a package; load the helper by path
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "hembesok_tests_browser", Path(__file__).parent / "support" / "browser.py"
+        f"hembesok_tests_{name}", Path(__file__).parent / "support" / f"{name}.py"
     )
     assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = sys.modules.get(spec.name)
+    if module is None:
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
     return module
 
 
@@ -87,7 +89,14 @@ def _load_browser():  # tests/ is not a package; load the helper by path
 def screenshot():
     """`screenshot(page, out, width=1200, height=900) -> Picture` in headless Chromium
     (tests/support/browser.py): `.count_near((r, g, b))`, `.colours()`, `.non_background()`."""
-    return _load_browser().screenshot
+    return _load_support("browser").screenshot
+
+
+@pytest.fixture(scope="session")
+def serving():
+    """`with serving(app, **server_config_options) as port:` the app served by uvicorn in a
+    thread on a free loopback port (tests/support/servers.py)."""
+    return _load_support("servers").running
 
 
 def _questionnaire_response(native: dict, questionnaire: dict, program: str | None = None) -> dict:

@@ -10,15 +10,13 @@ few that only uvicorn's HTTP parser sees go over a loopback socket to a real ser
 import http.client
 import json
 import socket
-import threading
 import time
 from urllib.parse import quote
 
 import pytest
-import uvicorn
 
 from hembesok.engine.engine import Engine
-from hembesok.service.server import _Guard, listen, server_config
+from hembesok.service.server import _Guard
 
 from .asgi import APP, JSON, LIMIT, app, call
 from .hostile import params
@@ -248,20 +246,10 @@ def test_a_bug_outside_the_endpoints_is_a_500_naming_its_type_only(logs):
 
 
 @pytest.fixture(scope="module")
-def port():
+def port(serving):
     """`hembesok serve` as configured for real, in a thread on a free loopback port."""
-    sock = listen("127.0.0.1", 0)
-    server = uvicorn.Server(server_config(APP, header_timeout=5))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.01)
-    yield sock.getsockname()[1]
-    server.should_exit = True
-    thread.join(timeout=20)
-    sock.close()
+    with serving(APP, header_timeout=5) as bound:
+        yield bound
 
 
 def exchange(port, raw):

@@ -2,15 +2,14 @@
 service started for real on a loopback port, to fetch a plan in a format over HTTP."""
 
 import datetime as dt
+import functools
 import http.client
 import json
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-import uvicorn
 
 from hembesok.engine.engine import Engine
 
@@ -29,23 +28,14 @@ def installed_engine() -> Engine:
 
 
 @pytest.fixture(scope="module")
-def plan_over_http(installed_engine: Engine) -> Iterator[PlanOverHttp]:
+def plan_over_http(installed_engine: Engine, serving: Any) -> Iterator[PlanOverHttp]:
     """POST /v1/plan?format=… to a real server on 127.0.0.1 (as of 2026-05-04): (status,
     Content-Type, body)."""
-    from hembesok.service.server import create_app, listen, server_config
+    from hembesok.service.server import create_app
 
     app = create_app(installed_engine, max_body_bytes=64 * 1024, today=lambda: dt.date(2026, 5, 4))
-    sock = listen("127.0.0.1", 0)
-    server = uvicorn.Server(server_config(app))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    port = sock.getsockname()[1]
 
-    def post(case: bytes, fmt: str) -> tuple[int, str, bytes]:
+    def post(port: int, case: bytes, fmt: str) -> tuple[int, str, bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
             conn.request(
@@ -59,7 +49,5 @@ def plan_over_http(installed_engine: Engine) -> Iterator[PlanOverHttp]:
         finally:
             conn.close()
 
-    yield post
-    server.should_exit = True
-    thread.join(timeout=20)
-    sock.close()
+    with serving(app) as port:
+        yield functools.partial(post, port)

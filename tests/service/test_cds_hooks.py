@@ -12,21 +12,17 @@ import copy
 import datetime as dt
 import http.client
 import json
-import threading
-import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import jsonschema
 import pytest
-import uvicorn
 
 from hembesok.engine.engine import Engine
 from hembesok.service.cds_hooks import PREFETCH, SERVICE_ID
 from hembesok.service.openapi import openapi_document
 from hembesok.service.routes import ROUTES
-from hembesok.service.server import create_app, listen, server_config
+from hembesok.service.server import create_app
 
 ROOT = Path(__file__).parents[2]
 ENGINE = Engine.from_installed(env={})
@@ -440,26 +436,8 @@ def test_hostile_bodies_are_answered_4xx_never_500(body):
 # --- over a real socket ---------------------------------------------------------------
 
 
-@contextmanager
-def running(app):
-    sock = listen("127.0.0.1", 0)
-    server = uvicorn.Server(server_config(app, access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        sock.close()
-
-
-def test_a_journal_gets_cards_over_loopback():
-    with running(app_on("2026-02-20")) as port:
+def test_a_journal_gets_cards_over_loopback(serving):
+    with serving(app_on("2026-02-20"), access_log=False) as port:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
             conn.request("GET", "/cds-services")

@@ -4,19 +4,16 @@ takes a QuestionnaireResponse sent as application/fhir+json (over loopback, for 
 import datetime as dt
 import http.client
 import json
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fhir.resources.R4B.bundle import Bundle
 
 from hembesok.api import fhir_questionnaire
 from hembesok.engine.engine import Engine
 from hembesok.model.screening import Response
 from hembesok.service.routes import SCREEN
-from hembesok.service.server import create_app, listen, server_config
+from hembesok.service.server import create_app
 
 ROOT = Path(__file__).parents[2]
 ENGINE = Engine.from_installed(env={})
@@ -24,20 +21,9 @@ FHIR = {"content-type": "application/fhir+json"}
 
 
 @pytest.fixture(scope="module")
-def port():
-    app = create_app(ENGINE, today=lambda: dt.date(2026, 9, 1))
-    sock = listen("127.0.0.1", 0)
-    server = uvicorn.Server(server_config(app))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield sock.getsockname()[1]
-    server.should_exit = True
-    thread.join(timeout=20)
-    sock.close()
+def port(serving):
+    with serving(create_app(ENGINE, today=lambda: dt.date(2026, 9, 1))) as bound:
+        yield bound
 
 
 def request(port, path, body, headers):

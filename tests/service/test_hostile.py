@@ -19,8 +19,6 @@ from hembesok.engine.engine import Engine
 from hembesok.service.routes import ROUTES, Endpoint
 from hembesok.service.server import _Guard, create_app, media_type_accepted
 
-from .test_server import running
-
 ROOT = Path(__file__).parents[2]
 CASE = (ROOT / "examples" / "vaggeryd-first-child.json").read_bytes()
 ENGINE = Engine.from_installed(env={})
@@ -40,9 +38,9 @@ BIG = json.dumps(
 
 
 @pytest.fixture(scope="module")
-def port():
+def port(serving):
     app = create_app(ENGINE, body_timeout=TIMEOUT, today=lambda: dt.date(2026, 5, 4))
-    with running(app, header_timeout=TIMEOUT) as bound:
+    with serving(app, header_timeout=TIMEOUT) as bound:
         yield bound
 
 
@@ -234,14 +232,14 @@ def wait_for(condition, seconds=5.0):
         time.sleep(0.02)
 
 
-def test_a_client_that_disconnects_is_logged_as_such_without_a_traceback(caplog, capfd):
+def test_a_client_that_disconnects_is_logged_as_such_without_a_traceback(caplog, capfd, serving):
     def slow(call):
         time.sleep(0.3)
         return {}
 
     endpoint = Endpoint("POST", "/v1/slow", "slow", "Takes its time", slow, request_schema="case")
     caplog.set_level(logging.INFO, logger="hembesok.service")
-    with running(create_app(ENGINE, endpoints=(*ROUTES, endpoint))) as bound:
+    with serving(create_app(ENGINE, endpoints=(*ROUTES, endpoint))) as bound:
         with connect(bound) as sock:  # goes while its body is being read ...
             sock.sendall(head(path=f"/v1/plan?as_of={SECRET}", length=1000) + b'{"child"')
         with connect(bound) as sock:  # ... and while its case is being handled
@@ -260,11 +258,11 @@ def test_a_client_that_disconnects_is_logged_as_such_without_a_traceback(caplog,
     assert "Exception in ASGI" not in logged and SECRET not in logged
 
 
-def test_an_exception_outside_a_handler_is_a_500_problem_logged_by_its_type(caplog, capfd):
+def test_an_exception_outside_a_handler_is_a_500_problem_logged_by_its_type(caplog, capfd, serving):
     async def broken(scope, receive, send):
         raise KeyError(SECRET)
 
-    with running(_Guard(broken, {"/x"})) as bound:
+    with serving(_Guard(broken, {"/x"})) as bound:
         conn = http.client.HTTPConnection("127.0.0.1", bound, timeout=10)
         conn.request("GET", f"/x?case={SECRET}")
         response = conn.getresponse()
@@ -288,9 +286,9 @@ def rss_kib():
     return 0
 
 
-def test_beyond_max_concurrent_requests_are_503_at_once_and_memory_stays_bounded(capsys):
+def test_beyond_max_concurrent_requests_are_503_at_once_and_memory_stays_bounded(capsys, serving):
     app = create_app(ENGINE, max_concurrent=2, today=lambda: dt.date(2026, 5, 4))
-    with running(app) as bound:
+    with serving(app) as bound:
         # Eight heads at once: two take the slots and wait for their bodies; six are 503 at
         # once, before a byte of their body is sent.
         socks = [connect(bound) for _ in range(8)]

@@ -3,48 +3,25 @@
 import datetime as dt
 import http.client
 import json
-import threading
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from hembesok import plan_case
 from hembesok.engine.engine import Engine
 from hembesok.io import schemas as schema_store
 from hembesok.service.routes import ROUTES, Endpoint
-from hembesok.service.server import create_app, listen, server_config
+from hembesok.service.server import create_app
 
 ROOT = Path(__file__).parents[2]
 CASE = (ROOT / "examples" / "vaggeryd-first-child.json").read_bytes()
 ENGINE = Engine.from_installed(env={})
 
 
-@contextmanager
-def running(app, **options):
-    """uvicorn in a thread on 127.0.0.1 and a free port, configured as `hembesok serve` does."""
-    sock = listen("127.0.0.1", 0)
-    server = uvicorn.Server(server_config(app, **options))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        sock.close()
-
-
 @pytest.fixture(scope="module")
-def port():
+def port(serving):
     app = create_app(ENGINE, max_body_bytes=64 * 1024, today=lambda: dt.date(2026, 5, 4))
-    with running(app) as bound:
+    with serving(app) as bound:
         yield bound
 
 
@@ -170,12 +147,12 @@ def test_health_programs_and_openapi(port):
     assert set(doc["paths"]) == {r.path for r in ROUTES} | {"/livez", "/readyz"}
 
 
-def test_a_bug_is_a_500_problem_naming_only_its_type(caplog):
+def test_a_bug_is_a_500_problem_naming_only_its_type(caplog, serving):
     def broken(call):
         raise ValueError("191212121212 leaked")
 
     endpoint = Endpoint("GET", "/v1/broken", "broken", "Always fails", broken)
-    with running(create_app(ENGINE, endpoints=(*ROUTES, endpoint))) as bound:
+    with serving(create_app(ENGINE, endpoints=(*ROUTES, endpoint))) as bound:
         status, media, body = request(bound, "GET", "/v1/broken")
     assert (status, media) == (500, "application/problem+json")
     assert b"ValueError" in body and b"191212121212" not in body
