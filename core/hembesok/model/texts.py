@@ -168,6 +168,12 @@ def pick(text: Text | None, lang: str) -> str:
     return text.get(lang) or text.get("sv") or next(iter(text.values()), "")
 
 
+def days_left_label(left: int, lang: str) -> str:
+    """ "12 dagar kvar", "1 dag kvar" or "sista dagen": the days an open window has left."""
+    key = "last_day" if left == 0 else "day_left" if left == 1 else "days_left"
+    return pick(UI[key], lang).format(n=left)
+
+
 def fact_label(name: str, lang: str) -> str:
     return pick(FACTS.get(name), lang) or name
 

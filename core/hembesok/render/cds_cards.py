@@ -47,6 +47,7 @@ from hembesok.model.texts import (
     SETTINGS,
     UI,
     Text,
+    days_left_label,
     pick,
     respondent_label,
     role_label,
@@ -339,8 +340,7 @@ def _window(window: Window, left: int | None, lang: str) -> str:
     text = f"{window.start.isoformat()} – {window.end.isoformat()}"
     if left is None:
         return text
-    days = UI["last_day"] if left == 0 else UI["day_left"] if left == 1 else UI["days_left"]
-    return f"{text} ({pick(days, lang).format(n=left)})"
+    return f"{text} ({days_left_label(left, lang)})"
 
 
 def _program_line(program: Program, lang: str) -> str:

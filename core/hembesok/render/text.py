@@ -18,6 +18,7 @@ from hembesok.model.texts import (
     STATUSES,
     TRUTH,
     UI,
+    days_left_label,
     fact_label,
     pick,
     role_label,
@@ -138,8 +139,7 @@ def _status(v: PlannedVisit, as_of: dt.date, lang: str, words: _Words) -> str:
         state += f" ({pick(UI['by'], lang)} {words.visit(*v.replaced_by)})"
     left = v.days_left(as_of)
     if left is not None:
-        key = "last_day" if left == 0 else "day_left" if left == 1 else "days_left"
-        state += f" ({pick(UI[key], lang).format(n=left)})"
+        state += f" ({days_left_label(left, lang)})"
     return state
 
 
@@ -198,8 +198,7 @@ def vaccination_lines(pp: ProgramPlan, lang: str, as_of: dt.date) -> list[str]:
             state += f" {d.given_on.isoformat()}"
         left = d.days_left(as_of)
         if left is not None:
-            key = "last_day" if left == 0 else "day_left" if left == 1 else "days_left"
-            state += f" ({pick(UI[key], lang).format(n=left)})"
+            state += f" ({days_left_label(left, lang)})"
         rows.append(
             [
                 pick(d.dose.title, lang),
