@@ -129,9 +129,10 @@ class SparkTablesMap(_Planning):
     def __call__(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         combined = tables_schema()
         structs = {name: combined.field(name).type for name in OUTPUTS}
+        plains = {name: plain_schema(name) for name in OUTPUTS}
         for batch in batches:
             for name, table in self.planned(batch).items():
-                for rows in table.cast(plain_schema(name)).to_batches():
+                for rows in table.cast(plains[name]).to_batches():
                     yield _one_table(rows, name, structs, combined)
 
 
